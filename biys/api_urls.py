@@ -1,0 +1,18 @@
+"""The REST API router: every app registers its viewsets here under a kebab-case plural."""
+
+from __future__ import annotations
+
+from rest_framework.routers import DefaultRouter
+
+from biys.org.api import views as org
+from biys.users.api import views as users
+
+router = DefaultRouter()
+router.register("org/units", org.UnitViewSet)
+router.register("org/positions", org.PositionViewSet)
+router.register("org/staff", org.StaffViewSet)
+router.register("org/leave", org.LeaveViewSet)
+router.register("org/duties", org.DutyViewSet)
+router.register("org/duty-assignments", org.DutyAssignmentViewSet)
+router.register("org/departures", org.DepartureViewSet)
+router.register("users/tokens", users.ApiTokenViewSet, basename="apitoken")

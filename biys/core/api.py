@@ -1,0 +1,87 @@
+"""The API base: the same scoping and permissions as the pages, and Turkish error messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, QuerySet
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from biys.core import context
+from biys.core.middleware import client_ip
+from biys.core.views import restrict
+
+
+class BaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """Runs the model's own ``full_clean`` so API and form enforce the same rules."""
+
+    display = serializers.SerializerMethodField()
+
+    def get_display(self, obj: Any) -> str:
+        return str(obj)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        model = self.Meta.model
+        m2m = {f.name for f in model._meta.many_to_many}
+        instance = model(**{k: v for k, v in self._merged(attrs).items() if k not in m2m})
+        if self.instance is not None:
+            instance.pk = self.instance.pk
+            instance._state.adding = False
+        try:
+            instance.full_clean(exclude=[*m2m, *self._unchecked_fields()])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        return attrs
+
+    def _merged(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is None:
+            return attrs
+        current = {f.name: getattr(self.instance, f.name) for f in self.Meta.model._meta.concrete_fields}
+        return {**current, **attrs}
+
+    def _unchecked_fields(self) -> list[str]:
+        # Fields the API does not write (authorship, derived keys) are not the client's fault.
+        writable = {name for name, field in self.fields.items() if not field.read_only}
+        return [f.name for f in self.Meta.model._meta.concrete_fields if f.name not in writable and not f.primary_key]
+
+
+class BaseViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+    """CRUD over a model with the model's ``scope`` always applied."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Token authentication happens here, after the middleware: record the real actor.
+        self._actor_token = context.set_actor(
+            context.Actor(
+                user=request.user,
+                request_id=getattr(request._request, "request_id", ""),
+                ip=client_ip(request._request),
+            )
+        )
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        token = getattr(self, "_actor_token", None)
+        if token is not None:
+            context.reset(token)
+            self._actor_token = None
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return restrict(super().get_queryset(), self.request.user)
+
+    def perform_destroy(self, instance: Any) -> None:
+        instance.delete()
+
+
+def exception_handler(exc: Exception, ctx: dict[str, Any]) -> Response | None:
+    """Model rules (ValidationError) and protected rows answer 400/409, never 500."""
+    if isinstance(exc, DjangoValidationError):
+        return Response(serializers.as_serializer_error(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ProtectedError):
+        return Response({"detail": _("This record is in use and cannot be deleted.")}, status=status.HTTP_409_CONFLICT)
+    return drf_exception_handler(exc, ctx)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+def bootstrap(form: forms.BaseForm) -> None:
+    """Give every widget the Bootstrap class it needs; errors mark the field invalid."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if form.is_bound and name in form.errors:
+            css += " is-invalid"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        if isinstance(widget, forms.DateInput):
+            widget.input_type = "date"
+            widget.format = "%Y-%m-%d"
+
+
+class BaseModelForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A model form with Bootstrap widgets and an optimistic-concurrency token.
+
+    ``_version`` carries the row's ``updated_at`` as it was when the form was shown; the edit
+    view refuses to save if someone else saved the row in between.
+    """
+
+    _version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["_version"].initial = self.instance.updated_at.isoformat()
+        bootstrap(self)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound:
+            bootstrap(self)
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(label=_("I confirm"), required=True)

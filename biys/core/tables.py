@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseTable(tables.Table):
+    """A sortable Bootstrap table; subclasses name their columns and the link column."""
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle mb-0"}
+        per_page = 50
+        empty_text = _("No records match.")
+        order_by_field = "sort"
+
+
+class LinkColumn(tables.Column):
+    """The record's name, linking to its detail page."""
+
+    def render(self, value: Any, record: Any) -> str:
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+
+
+class MaskedColumn(tables.Column):
+    """Personal data shown masked in lists (KVKK md. 12): only the last 4 characters."""
+
+    def render(self, value: Any) -> str:
+        from biys.core.changelog import mask
+
+        return str(mask(value))
+
+
+class BooleanIconColumn(tables.BooleanColumn):
+    def render(self, value: Any, record: Any, bound_column: Any) -> str:
+        icon = "bi-check-circle-fill text-success" if value else "bi-dash text-muted"
+        return format_html('<i class="bi {}" aria-label="{}"></i>', icon, _("Yes") if value else _("No"))

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from biys.core.tables import BaseTable, BooleanIconColumn, LinkColumn, MaskedColumn
+from biys.org.models import Acknowledgement, Departure, Directive, Duty, DutyAssignment, Leave, Position, Staff, Unit
+
+
+class UnitTable(BaseTable):
+    name = LinkColumn(order_by=("path",))
+    parent = tables.Column(linkify=True)
+    is_it = BooleanIconColumn()
+
+    class Meta(BaseTable.Meta):
+        model = Unit
+        fields = ("name", "code", "kind", "parent", "building", "phone", "is_it")
+
+
+class PositionTable(BaseTable):
+    name = LinkColumn()
+    unit = tables.Column(linkify=True)
+    is_head = BooleanIconColumn()
+
+    class Meta(BaseTable.Meta):
+        model = Position
+        fields = ("name", "unit", "is_head")
+
+
+class StaffTable(BaseTable):
+    last_name = LinkColumn(verbose_name=_("Name"), order_by=("last_name", "first_name"))
+    tckn = MaskedColumn(orderable=False)
+    unit = tables.Column(linkify=True, order_by=("unit__name",))
+
+    class Meta(BaseTable.Meta):
+        model = Staff
+        fields = ("last_name", "registry_no", "tckn", "title", "unit", "work_phone", "email", "status")
+
+    def render_last_name(self, record: Staff) -> str:
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}">{} {}</a>', record.get_absolute_url(), record.first_name, record.last_name)
+
+
+class LeaveTable(BaseTable):
+    staff = tables.Column(linkify=True)
+    start_date = tables.DateColumn(format="d.m.Y", linkify=True)
+    end_date = tables.DateColumn(format="d.m.Y")
+
+    class Meta(BaseTable.Meta):
+        model = Leave
+        fields = ("staff", "kind", "start_date", "end_date", "note")
+
+
+class DirectiveTable(BaseTable):
+    title = LinkColumn()
+    unit = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = Directive
+        fields = ("title", "source_name", "kind", "unit")
+
+
+class DutyTable(BaseTable):
+    ref = LinkColumn(order_by=("directive", "sort_order"))
+    text = tables.Column(attrs={"td": {"class": "text-wrap"}})
+    unit = tables.Column(linkify=True)
+    is_sensitive = BooleanIconColumn()
+
+    class Meta(BaseTable.Meta):
+        model = Duty
+        fields = ("ref", "text", "unit", "is_sensitive")
+
+    def render_text(self, value: str) -> str:
+        return value if len(value) <= 160 else value[:157] + "…"
+
+
+class DutyAssignmentTable(BaseTable):
+    duty = tables.Column(linkify=True)
+    staff = tables.Column(linkify=True)
+    deputy = tables.Column(linkify=True)
+    valid_from = tables.DateColumn(format="d.m.Y", linkify=True)
+    valid_until = tables.DateColumn(format="d.m.Y")
+
+    class Meta(BaseTable.Meta):
+        model = DutyAssignment
+        fields = ("duty", "staff", "deputy", "valid_from", "valid_until")
+
+
+class AcknowledgementTable(BaseTable):
+    staff = tables.Column(linkify=True)
+    version = tables.Column()
+    acknowledged_at = tables.DateTimeColumn(format="d.m.Y H:i")
+
+    class Meta(BaseTable.Meta):
+        model = Acknowledgement
+        fields = ("staff", "version", "acknowledged_at")
+
+
+class DepartureTable(BaseTable):
+    staff = tables.Column(linkify=True)
+    last_day = tables.DateColumn(format="d.m.Y", linkify=True)
+    successor = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = Departure
+        fields = ("staff", "reason", "last_day", "successor", "status")

@@ -1,0 +1,117 @@
+"""The default roles and their permissions (Mersin md. 4-9, Nizip md. 7-12, TMY md. 6).
+
+``sync_roles`` runs after every migrate: it creates missing roles and adds missing default
+permissions (it never removes one). Narrower rights belong in a custom role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+DOMAIN_APPS = ("core", "users", "org")
+ORG_WORK = ("staff", "position", "dutyassignment", "leave", "departure", "handoveritem", "directivereview")
+
+
+@dataclass(frozen=True)
+class RoleDefinition:
+    code: str
+    name: Promise
+    description: Promise
+    actions_all: tuple[str, ...] = ()  # e.g. ("view",) = view_* on every model of DOMAIN_APPS
+    perms: tuple[str, ...] = ()  # "app_label.codename"
+    models_edit: tuple[str, ...] = ()  # org models this role adds/changes
+    require_mfa: bool = False
+
+
+ROLES: tuple[RoleDefinition, ...] = (
+    RoleDefinition(
+        "yonetici",
+        _("Administrator (Head of department)"),
+        _("Daire Başkanı / Müdür: everything, in every unit."),
+        actions_all=("view", "add", "change", "delete"),
+        perms=("users.view_all_units", "users.view_personal_data"),
+        require_mfa=True,
+    ),
+    RoleDefinition(
+        "sube_muduru",
+        _("Branch manager / Chief"),
+        _("Şube Müdürü / Şef: manages staff, duties and handovers of their branch."),
+        actions_all=("view",),
+        models_edit=ORG_WORK,
+        perms=("users.view_personal_data",),
+    ),
+    RoleDefinition(
+        "uzman",
+        _("Specialist / Technician"),
+        _("Uzman / Teknisyen: works requests and assets; reads the organization."),
+        actions_all=("view",),
+    ),
+    RoleDefinition("evrak", _("Document clerk"), _("Evrak Memuru: registers and routes documents."), actions_all=("view",)),
+    RoleDefinition(
+        "tasinir_kayit",
+        _("Movable property records officer"),
+        _("Taşınır Kayıt Yetkilisi (TMY md. 6): keeps the depot and issues VİF and handover documents."),
+        actions_all=("view",),
+    ),
+    RoleDefinition(
+        "tasinir_kontrol",
+        _("Movable property control officer"),
+        _("Taşınır Kontrol Yetkilisi (TMY md. 6/3): checks the records; never the same person as the records officer."),
+        actions_all=("view",),
+    ),
+    RoleDefinition(
+        "birim_kullanicisi",
+        _("Unit user (requester)"),
+        _("Any municipal employee: opens requests and sees their own unit."),
+        perms=("org.view_unit", "org.view_municipality", "org.view_directive", "org.view_directiveversion"),
+    ),
+    RoleDefinition(
+        "denetci",
+        _("Auditor"),
+        _("Denetçi (iç/dış denetim): reads everything, changes nothing."),
+        actions_all=("view",),
+        perms=("users.view_all_units", "core.view_changelogentry"),
+    ),
+)
+
+
+def permissions_for(definition: RoleDefinition) -> list[Permission]:
+    query = Q(pk__in=[])
+    for action in definition.actions_all:
+        query |= Q(content_type__app_label__in=DOMAIN_APPS, codename__startswith=f"{action}_")
+    for model in definition.models_edit:
+        query |= Q(content_type__app_label="org", codename__in=[f"add_{model}", f"change_{model}"])
+    for perm in definition.perms:
+        app_label, codename = perm.split(".", 1)
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    perms = Permission.objects.filter(query)
+    if "delete" not in definition.actions_all:
+        perms = perms.exclude(codename__startswith="delete_")
+    if definition.code != "yonetici":
+        # Only the head edits roles, users' rights and the change log settings.
+        perms = perms.exclude(codename__in=["add_role", "change_role", "delete_role"])
+    return list(perms)
+
+
+def sync_roles() -> None:
+    from biys.users.models import Role
+
+    for definition in ROLES:
+        role = Role.objects.filter(code=definition.code).first()
+        if role is None:
+            with translation.override("tr"):  # role names are data, stored in the product language
+                role = Role.objects.create(
+                    code=definition.code,
+                    name=str(definition.name),
+                    description=str(definition.description),
+                    require_mfa=definition.require_mfa,
+                )
+        missing = set(permissions_for(definition)) - set(role.permissions.all())
+        if missing:
+            role.permissions.add(*missing)
