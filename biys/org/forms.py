@@ -22,6 +22,8 @@ from biys.org.models import (
 
 
 class MunicipalityForm(BaseModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Municipality
         fields = ["name", "short_name", "kind", "detsis_no", "logo", "address", "phone", "email", "website"]

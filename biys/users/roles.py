@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import translation
 from django.utils.functional import Promise
@@ -81,20 +82,32 @@ ROLES: tuple[RoleDefinition, ...] = (
 )
 
 
+# Granted only by name, never by "view everything": they widen what a role sees.
+PRIVILEGED = {
+    ("users", "view_all_units"),
+    ("users", "view_personal_data"),
+    ("core", "view_changelogentry"),
+}
+
+
 def permissions_for(definition: RoleDefinition) -> list[Permission]:
+    """Model permissions (``<action>_<model>``) of the domain apps plus the role's named extras."""
     query = Q(pk__in=[])
-    for action in definition.actions_all:
-        query |= Q(content_type__app_label__in=DOMAIN_APPS, codename__startswith=f"{action}_")
-    for model in definition.models_edit:
-        query |= Q(content_type__app_label="org", codename__in=[f"add_{model}", f"change_{model}"])
+    for content_type in ContentType.objects.filter(app_label__in=DOMAIN_APPS).exclude(model="changeloghead"):
+        codenames = [f"{action}_{content_type.model}" for action in definition.actions_all]
+        if content_type.app_label == "org" and content_type.model in definition.models_edit:
+            codenames += [f"add_{content_type.model}", f"change_{content_type.model}"]
+        query |= Q(content_type=content_type, codename__in=codenames)
     for perm in definition.perms:
         app_label, codename = perm.split(".", 1)
         query |= Q(content_type__app_label=app_label, codename=codename)
     perms = Permission.objects.filter(query)
-    if "delete" not in definition.actions_all:
-        perms = perms.exclude(codename__startswith="delete_")
+    explicit = {tuple(p.split(".", 1)) for p in definition.perms}
+    blocked = [(a, c) for a, c in PRIVILEGED if (a, c) not in explicit]
+    for app_label, codename in blocked:
+        perms = perms.exclude(content_type__app_label=app_label, codename=codename)
     if definition.code != "yonetici":
-        # Only the head edits roles, users' rights and the change log settings.
+        # Only the head edits roles.
         perms = perms.exclude(codename__in=["add_role", "change_role", "delete_role"])
     return list(perms)
 

@@ -177,7 +177,7 @@ class Acknowledgement(BaseModel):
     @classmethod
     def scope(cls, user: Any) -> Q:
         query = super().scope(user)
-        return query | Q(staff__user_id=user.pk) if user.is_authenticated else query
+        return query | Q(staff__user_id=user.pk) if query and user.is_authenticated else query
 
 
 class DirectiveReview(BaseModel):

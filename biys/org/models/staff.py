@@ -80,7 +80,8 @@ class Staff(SearchableModel):
     def scope(cls, user: Any) -> Q:
         # Everyone sees their own record, whatever their unit.
         query = super().scope(user)
-        return query | Q(user_id=user.pk) if user.is_authenticated else query
+        # An empty Q means "every row"; OR-ing it with anything would narrow it, so keep it as is.
+        return query | Q(user_id=user.pk) if query and user.is_authenticated else query
 
     def clean(self) -> None:
         super().clean()

@@ -1,0 +1,124 @@
+"""The audit trail: what is logged, how, and that tampering is detected."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from biys.core import changelog
+from biys.core.context import acting_as
+from biys.core.models import CalendarDay, ChangeLogEntry, ChangeLogHead
+from biys.core.testing import make_unit, make_user
+from biys.org.models import Staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _some_changes() -> Staff:
+    unit = make_unit("Bilgi İşlem", code="BIM")
+    staff = Staff.objects.create(first_name="Ayşe", last_name="Işık", unit=unit, tckn="10000000146")
+    staff.title = "Şef"
+    staff.save()
+    CalendarDay.objects.create(date=date(2026, 12, 31), kind="half_day", description="İdari izin")
+    return staff
+
+
+def test_update_records_before_and_after_of_changed_fields_only() -> None:
+    staff = _some_changes()
+    entry = ChangeLogEntry.objects.filter(content_type__model="staff", object_id=str(staff.pk), action="update").get()
+    assert entry.changed_fields() == [("title", "", "Şef")]
+
+
+def test_personal_data_is_masked_in_the_log() -> None:
+    staff = _some_changes()
+    entry = ChangeLogEntry.objects.filter(content_type__model="staff", object_id=str(staff.pk), action="create").get()
+    assert entry.after["tckn"] == "•••••••0146"
+    assert "10000000146" not in str(entry.after)
+
+
+def test_a_save_without_changes_is_not_logged() -> None:
+    staff = _some_changes()
+    count = ChangeLogEntry.objects.count()
+    Staff.objects.get(pk=staff.pk).save()
+    assert ChangeLogEntry.objects.count() == count
+
+
+def test_actor_and_request_id_are_recorded() -> None:
+    user = make_user("memur")
+    with acting_as(user, request_id="req-12345678", ip="10.1.2.3"):
+        unit = make_unit("Zabıta", code="ZB")
+    entry = ChangeLogEntry.objects.filter(content_type__model="unit", object_id=str(unit.pk), action="create").get()
+    assert (entry.user_id, entry.user_name, entry.request_id, entry.ip) == (user.pk, "memur", "req-12345678", "10.1.2.3")
+    assert unit.created_by_id == user.pk
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_orm() -> None:
+    _some_changes()
+    entry = ChangeLogEntry.objects.first()
+    entry.object_repr = "forged"
+    with pytest.raises(ValidationError):
+        entry.save()
+    with pytest.raises(ValidationError):
+        entry.delete()
+
+
+def test_verify_accepts_an_intact_chain() -> None:
+    _some_changes()
+    result = changelog.verify()
+    assert result.ok
+    assert result.checked == ChangeLogEntry.objects.count() > 3
+    call_command("audit", "verify")
+
+
+def test_verify_names_an_entry_altered_by_sql() -> None:
+    _some_changes()
+    victim = ChangeLogEntry.objects.order_by("id")[2]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_changelogentry SET object_repr = %s WHERE id = %s", ["forged", victim.id])
+    result = changelog.verify()
+    assert (result.ok, result.bad_id, result.reason) == (False, victim.id, "altered")
+    with pytest.raises(CommandError, match=f"entry #{victim.id} was altered"):
+        call_command("audit", "verify")
+
+
+def test_verify_names_an_entry_deleted_by_sql() -> None:
+    _some_changes()
+    victim = ChangeLogEntry.objects.order_by("id")[1]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_changelogentry WHERE id = %s", [victim.id])
+    result = changelog.verify()
+    assert (result.ok, result.bad_id, result.reason) == (False, victim.id, "missing")
+
+
+def test_verify_detects_entries_cut_from_the_end() -> None:
+    _some_changes()
+    last = ChangeLogEntry.objects.order_by("-id").first()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_changelogentry WHERE id = %s", [last.id])
+    result = changelog.verify()
+    assert (result.ok, result.bad_id, result.reason) == (False, last.id, "missing")
+
+
+def test_verify_detects_a_rehashed_forgery() -> None:
+    """Rewriting an entry and recomputing its own hash still breaks the link of the next entry."""
+    _some_changes()
+    victim = ChangeLogEntry.objects.order_by("id")[1]
+    victim.object_repr = "forged"
+    new_hash = changelog.compute_hash(victim)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE core_changelogentry SET object_repr = %s, hash = %s WHERE id = %s", ["forged", new_hash, victim.id]
+        )
+    result = changelog.verify()
+    assert (result.ok, result.bad_id, result.reason) == (False, victim.id + 1, "relinked")
+
+
+def test_head_tracks_the_last_entry() -> None:
+    _some_changes()
+    head = ChangeLogHead.objects.get(pk=1)
+    last = ChangeLogEntry.objects.order_by("-id").first()
+    assert (head.last_id, head.last_hash) == (last.id, last.hash)

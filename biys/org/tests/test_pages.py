@@ -1,0 +1,112 @@
+"""Organization pages beyond the generic suite: tree, chart, personal data, dashboard scoping."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from biys.core.models import ChangeLogEntry
+from biys.core.testing import make_unit, make_user
+from biys.org.models import Staff, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def units() -> dict[str, Unit]:
+    root = make_unit("Mersin Büyükşehir Belediye Başkanlığı", code="ROOT", kind="baskanlik")
+    it = make_unit("Bilgi İşlem Dairesi Başkanlığı", parent=root, code="BIDB", kind="daire_baskanligi", is_it=True)
+    section = make_unit("Yazılım Hizmetleri Şefliği", parent=it, code="YZ", kind="seflik", is_it=True)
+    fen = make_unit("Fen İşleri Dairesi Başkanlığı", parent=root, code="FEN", kind="daire_baskanligi")
+    return {"root": root, "it": it, "section": section, "fen": fen}
+
+
+def test_the_unit_tree_is_one_query_for_any_size(client: Client, units: dict[str, Unit]) -> None:
+    client.force_login(make_user("kullanici", unit=units["fen"], roles=("birim_kullanicisi",)))
+    client.get("/teskilat/agac/")
+    with CaptureQueriesContext(connection) as small:
+        response = client.get("/teskilat/agac/")
+    for index in range(8):
+        make_unit(f"Şube {index}", parent=units["fen"], code=f"F{index}")
+    with CaptureQueriesContext(connection) as large:
+        client.get("/teskilat/agac/")
+    assert len(small) == len(large)
+    assert "Yazılım Hizmetleri Şefliği" in response.content.decode()
+
+
+def test_the_org_chart_shows_every_unit_as_svg_and_pdf(client: Client, units: dict[str, Unit]) -> None:
+    client.force_login(make_user("kullanici", unit=units["fen"], roles=("birim_kullanicisi",)))
+    svg = client.get("/teskilat/sema/?format=svg")
+    assert svg["Content-Type"] == "image/svg+xml"
+    text = svg.content.decode()
+    assert text.count("<rect") == 4
+    assert "Bilgi İşlem Dairesi" in text
+    sub = client.get(f"/teskilat/sema/?format=svg&root={units['it'].pk}").content.decode()
+    assert sub.count("<rect") == 2
+    pdf = client.get("/teskilat/sema/?format=pdf")
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_tckn_is_masked_until_revealed_and_the_reveal_is_logged(client: Client, units: dict[str, Unit]) -> None:
+    staff = Staff.objects.create(first_name="Ayşe", last_name="Işık", unit=units["it"], tckn="10000000146")
+    manager = make_user("sef", unit=units["it"], roles=("sube_muduru",))
+    client.force_login(manager)
+    listing = client.get("/teskilat/staff/").content.decode()
+    detail = client.get(f"/teskilat/staff/{staff.pk}/").content.decode()
+    assert "10000000146" not in listing and "10000000146" not in detail
+    assert "•••••••0146" in detail
+    revealed = client.post(f"/teskilat/staff/{staff.pk}/personal/")
+    assert "10000000146" in revealed.content.decode()
+    entry = ChangeLogEntry.objects.get(action="view_personal")
+    assert (entry.user_id, entry.object_id) == (manager.pk, str(staff.pk))
+
+
+def test_without_the_personal_data_right_nothing_is_revealed(client: Client, units: dict[str, Unit]) -> None:
+    staff = Staff.objects.create(first_name="Ayşe", last_name="Işık", unit=units["it"], tckn="10000000146")
+    client.force_login(make_user("teknisyen", unit=units["it"], roles=("uzman",)))
+    assert client.post(f"/teskilat/staff/{staff.pk}/personal/").status_code == 403
+    assert not ChangeLogEntry.objects.filter(action="view_personal").exists()
+
+
+def test_staff_search_is_turkish_aware(client: Client, units: dict[str, Unit]) -> None:
+    Staff.objects.create(first_name="Işıl", last_name="ÖZTÜRK", unit=units["it"])
+    Staff.objects.create(first_name="İsmail", last_name="Çağlar", unit=units["it"])
+    client.force_login(make_user("baskan", unit=units["root"], perms=("org.view_staff", "users.view_all_units")))
+    for query, expected in (("ozturk", "Işıl"), ("ışıl", "Işıl"), ("ISMAIL", "İsmail"), ("çağ", "İsmail")):
+        page = client.get("/teskilat/staff/", {"q": query}).content.decode()
+        assert expected in page, query
+    assert "Işıl" not in client.get("/teskilat/staff/", {"q": "çağlar"}).content.decode()
+
+
+def test_htmx_refresh_returns_only_the_table(client: Client, units: dict[str, Unit]) -> None:
+    Staff.objects.create(first_name="Işıl", last_name="Öztürk", unit=units["it"])
+    client.force_login(make_user("baskan", unit=units["root"], perms=("org.view_staff", "users.view_all_units")))
+    response = client.get("/teskilat/staff/?q=isil", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="object-table")
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="object-table"')
+    assert "<nav" not in body and "Öztürk" in body
+
+
+def test_dashboard_counts_only_what_the_user_may_see(client: Client, units: dict[str, Unit]) -> None:
+    for index in range(3):
+        Staff.objects.create(first_name="Fen", last_name=f"Personeli {index}", unit=units["fen"])
+    Staff.objects.create(first_name="Yazılım", last_name="Uzmanı", unit=units["section"])
+    client.force_login(make_user("teknisyen", unit=units["it"], roles=("uzman",)))
+    cards = {card["key"]: card["value"] for card in client.get("/").context["cards"]}
+    assert cards["staff"] == 1
+    client.force_login(make_user("denetci", unit=units["root"], roles=("denetci",)))
+    cards = {card["key"]: card["value"] for card in client.get("/").context["cards"]}
+    assert cards["staff"] == 4
+
+
+def test_export_to_excel_and_csv_keep_turkish_text(client: Client, units: dict[str, Unit]) -> None:
+    Staff.objects.create(first_name="Işıl", last_name="Öztürk", unit=units["it"], tckn="10000000146")
+    client.force_login(make_user("baskan", unit=units["root"], perms=("org.view_staff", "users.view_all_units")))
+    csv = client.get("/teskilat/staff/?export=csv")
+    text = csv.content.decode("utf-8")
+    assert text.startswith("\ufeff") and "Öztürk" in text and ";" in text
+    assert "10000000146" not in text
+    xlsx = client.get("/teskilat/staff/?export=xlsx")
+    assert xlsx.content[:2] == b"PK"

@@ -1,0 +1,51 @@
+"""Default roles: who may do what (the permission matrix of the foundation)."""
+
+from __future__ import annotations
+
+import pytest
+
+from biys.users.models import Role
+from biys.users.roles import ROLES, sync_roles
+
+pytestmark = pytest.mark.django_db
+
+
+def perms(code: str) -> set[str]:
+    role = Role.objects.get(code=code)
+    return {f"{p.content_type.app_label}.{p.codename}" for p in role.permissions.select_related("content_type")}
+
+
+@pytest.mark.parametrize("code", ["uzman", "evrak", "tasinir_kayit", "tasinir_kontrol", "sube_muduru", "birim_kullanicisi"])
+def test_ordinary_roles_do_not_see_all_units_or_the_change_log(code: str) -> None:
+    assert perms(code).isdisjoint({"users.view_all_units", "core.view_changelogentry"})
+
+
+def test_the_auditor_reads_everything_and_changes_nothing() -> None:
+    granted = perms("denetci")
+    assert {"users.view_all_units", "core.view_changelogentry", "org.view_staff", "org.view_departure"} <= granted
+    assert not [p for p in granted if p.split(".")[1].startswith(("add_", "change_", "delete_"))]
+    assert "users.view_personal_data" not in granted
+
+
+def test_the_head_may_do_everything_and_manages_roles() -> None:
+    granted = perms("yonetici")
+    assert {"users.view_all_units", "users.view_personal_data", "org.delete_unit", "users.change_role"} <= granted
+
+
+def test_branch_managers_manage_staff_work_but_not_units() -> None:
+    granted = perms("sube_muduru")
+    assert {"org.add_dutyassignment", "org.change_departure", "org.change_staff"} <= granted
+    assert "org.change_unit" not in granted and "users.change_role" not in granted
+
+
+def test_a_requester_sees_units_and_directives_only() -> None:
+    assert perms("birim_kullanicisi") == {
+        "org.view_unit", "org.view_municipality", "org.view_directive", "org.view_directiveversion"}  # fmt: skip
+
+
+def test_sync_is_idempotent_and_keeps_admin_settings() -> None:
+    Role.objects.filter(code="yonetici").update(require_mfa=False)
+    before = {code: perms(code) for code in (r.code for r in ROLES)}
+    sync_roles()
+    assert {code: perms(code) for code in before} == before
+    assert Role.objects.get(code="yonetici").require_mfa is False

@@ -1,0 +1,100 @@
+"""Browser tests: Playwright's Python package driving Debian's chromium against pytest-django's live server.
+
+No browser is ever downloaded: the tests launch ``/usr/bin/chromium`` (``make test`` installs it) and fail
+with a clear message when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM calls there.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests drive Debian's chromium and never download one. "
+            "Run `make test` (it installs the Debian package) or `sudo apt-get install chromium`.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> None:
+    """The demo municipality, loaded afresh for every test (transactional tests flush the database)."""
+    from biys.org.demo.loader import load_demo
+    from biys.users.roles import sync_roles
+
+    sync_roles()  # roles come from post_migrate; make sure they exist whatever flushed before
+    assert load_demo().created
+
+
+def _new_page(browser: Any, live_server: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    context = browser.new_context(
+        base_url=live_server.url, viewport=viewport, locale="tr-TR", timezone_id="Europe/Istanbul"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(f"JavaScript error: {exc}"))
+    page.on("requestfailed", lambda r: "/static/" in r.url and problems.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: "/static/" in r.url and r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+    try:
+        yield page
+        # Every page the test visited loaded its CSS, scripts and fonts, and ran its scripts without error.
+        assert problems == [], problems
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, demo: None) -> Iterator[Any]:
+    """A desktop-sized tab on the live server with the demo data loaded."""
+    yield from _new_page(browser, live_server, DESKTOP)
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: Any, demo: None) -> Iterator[Any]:
+    """A phone-sized tab (390×844) on the live server with the demo data loaded."""
+    yield from _new_page(browser, live_server, PHONE)
