@@ -166,7 +166,7 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 BIYS_TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
-SILENCED_SYSTEM_CHECKS = [] if not SECURE_SSL_REDIRECT else []
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if not SECURE_SSL_REDIRECT:
     # TLS is terminated by the reverse proxy in front of gunicorn (docs/operations.md).
     SILENCED_SYSTEM_CHECKS.append("security.W008")

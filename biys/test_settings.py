@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")  # noqa: S105 - never used outside tests
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("SECURE_COOKIES", "0")
 
-from biys.settings import *  # noqa: E402, F403
+from biys.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # Argon2 is deliberately slow
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -58,7 +58,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     personal = set(getattr(model, "personal_fields", ()))
     data: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
-        if field.name in excluded or field.primary_key and field.name != "id":
+        if field.name in excluded or (field.primary_key and field.name != "id"):
             continue
         value = field.value_from_object(instance)
         if field.name in _SECRET_FIELDS:
@@ -177,7 +177,9 @@ def _before_save(sender: type[models.Model], instance: models.Model, raw: bool =
     instance._changelog_before = snapshot(old) if old is not None else None  # type: ignore[attr-defined]
 
 
-def _after_save(sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kw: Any) -> None:
+def _after_save(
+    sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kw: Any
+) -> None:
     if raw or not is_logged(sender):
         return
     after = snapshot(instance)

@@ -20,25 +20,26 @@ class Actor:
     ip: str | None = None
 
 
-_current: contextvars.ContextVar[Actor] = contextvars.ContextVar("biys_actor", default=Actor())
+_NOBODY = Actor()
+_current: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("biys_actor", default=None)
 
 
 def current() -> Actor:
-    return _current.get()
+    return _current.get() or _NOBODY
 
 
 def current_user() -> Any:
-    user = _current.get().user
+    user = current().user
     if user is not None and getattr(user, "is_authenticated", False):
         return user
     return None
 
 
-def set_actor(actor: Actor) -> contextvars.Token[Actor]:
+def set_actor(actor: Actor) -> contextvars.Token[Actor | None]:
     return _current.set(actor)
 
 
-def reset(token: contextvars.Token[Actor]) -> None:
+def reset(token: contextvars.Token[Actor | None]) -> None:
     _current.reset(token)
 
 

@@ -21,7 +21,9 @@ MO = PO.with_suffix(".mo")
 
 
 def untranslated(po: polib.POFile) -> list[str]:
-    return [entry.msgid for entry in po if entry.msgid and (not entry.translated() or entry.fuzzy) and not entry.obsolete]
+    return [
+        entry.msgid for entry in po if entry.msgid and (not entry.translated() or entry.fuzzy) and not entry.obsolete
+    ]
 
 
 def source_msgids() -> set[str] | None:
@@ -37,7 +39,11 @@ def source_msgids() -> set[str] | None:
             cwd=target,
             check=True,
             capture_output=True,
-            env={"DJANGO_SETTINGS_MODULE": "biys.test_settings", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT.parent)},
+            env={
+                "DJANGO_SETTINGS_MODULE": "biys.test_settings",
+                "PATH": "/usr/bin:/bin",
+                "PYTHONPATH": str(ROOT.parent),
+            },
         )
         fresh = polib.pofile(str(target / "locale" / "tr" / "LC_MESSAGES" / "django.po"))
         return {entry.msgid for entry in fresh if entry.msgid}

@@ -64,22 +64,6 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def scope(cls, user: Any) -> Q:
-        """Rows ``user`` may see. Override for rules beyond "the owning unit's subtree"."""
-        if not user.is_authenticated:
-            return Q(pk__in=[])
-        if cls.scope_unit_field is None or sees_all_units(user):
-            return Q()
-        path = user_unit_path(user)
-        if path is None:
-            return Q(pk__in=[])
-        return Q(**{f"{cls.scope_unit_field}__path__startswith": path})
-
-    @classmethod
-    def restrict(cls, queryset: models.QuerySet[Any], user: Any) -> models.QuerySet[Any]:
-        return queryset.filter(cls.scope(user))
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         user = context.current_user()
         if user is not None:
@@ -98,6 +82,22 @@ class BaseModel(models.Model):
         except NoReverseMatch:
             return ""
 
+    @classmethod
+    def scope(cls, user: Any) -> Q:
+        """Rows ``user`` may see. Override for rules beyond "the owning unit's subtree"."""
+        if not user.is_authenticated:
+            return Q(pk__in=[])
+        if cls.scope_unit_field is None or sees_all_units(user):
+            return Q()
+        path = user_unit_path(user)
+        if path is None:
+            return Q(pk__in=[])
+        return Q(**{f"{cls.scope_unit_field}__path__startswith": path})
+
+    @classmethod
+    def restrict(cls, queryset: models.QuerySet[Any], user: Any) -> models.QuerySet[Any]:
+        return queryset.filter(cls.scope(user))
+
 
 class SearchableModel(BaseModel):
     """A model with a stored Turkish-folded search key (see core.text.search_key).
@@ -113,15 +113,15 @@ class SearchableModel(BaseModel):
     class Meta:
         abstract = True
 
-    def search_source(self) -> str:
-        return str(self)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_key = search_key(self.search_source())
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_key"}
         super().save(*args, **kwargs)
+
+    def search_source(self) -> str:
+        return str(self)
 
 
 class CalendarDay(BaseModel):
@@ -225,3 +225,6 @@ class ChangeLogHead(models.Model):
 
     class Meta:
         verbose_name = _("change log head")
+
+    def __str__(self) -> str:
+        return f"#{self.last_id}"

@@ -15,7 +15,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from biys.core.filtersets import BaseFilterSet
 from biys.core.forms import BaseModelForm
 from biys.core.models import CalendarDay, ChangeLogEntry
 from biys.core.tables import BaseTable

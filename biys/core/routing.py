@@ -13,7 +13,7 @@ def model_urls(
     prefix: str,
     name: str,
     *,
-    list: Any = None,  # noqa: A002 - reads like the page it names
+    list: Any = None,
     detail: Any = None,
     edit: Any = None,
     delete: Any = None,
@@ -27,7 +27,11 @@ def model_urls(
     if detail is not None:
         patterns.append(path(f"{prefix}/<int:pk>/", detail.as_view(), name=name))
         patterns.append(
-            path(f"{prefix}/<int:pk>/history/", ObjectChangeLogView.as_view(queryset=detail.queryset), name=f"{name}_history")
+            path(
+                f"{prefix}/<int:pk>/history/",
+                ObjectChangeLogView.as_view(queryset=detail.queryset),
+                name=f"{name}_history",
+            )
         )
     if delete is not None:
         patterns.append(path(f"{prefix}/<int:pk>/delete/", delete.as_view(), name=f"{name}_delete"))

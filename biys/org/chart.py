@@ -95,16 +95,14 @@ def _node_svg(node: Node) -> list[str]:
         f'<a href="{escape(unit.get_absolute_url())}"><rect x="{node.x:.0f}" y="{node.y:.0f}" width="{BOX_W}" '
         f'height="{BOX_H}" rx="6" fill="{fill}" stroke="#6c757d"/>'
     ]
+    centre = node.x + BOX_W / 2
     for index, line in enumerate(_wrap(unit.name)):
-        out.append(
-            f'<text x="{node.x + BOX_W / 2:.0f}" y="{node.y + 16 + index * 13:.0f}" text-anchor="middle">{escape(line)}</text>'
-        )
+        y = node.y + 16 + index * 13
+        out.append(f'<text x="{centre:.0f}" y="{y:.0f}" text-anchor="middle">{escape(line)}</text>')
     out.append("</a>")
     for child in node.children:
         x1, y1 = node.x + BOX_W / 2, node.y + BOX_H
         x2, y2 = child.x + BOX_W / 2, child.y
         mid = (y1 + y2) / 2
-        out.append(
-            f'<path d="M{x1:.0f} {y1:.0f} V{mid:.0f} H{x2:.0f} V{y2:.0f}" fill="none" stroke="#6c757d"/>'
-        )
+        out.append(f'<path d="M{x1:.0f} {y1:.0f} V{mid:.0f} H{x2:.0f} V{y2:.0f}" fill="none" stroke="#6c757d"/>')
     return out

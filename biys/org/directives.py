@@ -41,7 +41,6 @@ lists never turn into duties. Item text is single-spaced with trailing ",", ";" 
 """
 
 # Turkish text is the subject matter here, so dotless "ı" and en dashes are intended, not confusables.
-# ruff: noqa: RUF001, RUF002, RUF003
 from __future__ import annotations
 
 import re

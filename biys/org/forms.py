@@ -33,9 +33,20 @@ class UnitForm(BaseModelForm):
     class Meta:
         model = Unit
         fields = [
-            "name", "short_name", "code", "kind", "parent", "is_it", "manager",
-            "building", "location", "phone", "email", "detsis_no", "is_active",
-        ]  # fmt: skip
+            "name",
+            "short_name",
+            "code",
+            "kind",
+            "parent",
+            "is_it",
+            "manager",
+            "building",
+            "location",
+            "phone",
+            "email",
+            "detsis_no",
+            "is_active",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,9 +64,20 @@ class StaffForm(BaseModelForm):
     class Meta:
         model = Staff
         fields = [
-            "first_name", "last_name", "tckn", "registry_no", "title", "unit", "position",
-            "work_phone", "mobile_phone", "email", "start_date", "end_date", "user",
-        ]  # fmt: skip
+            "first_name",
+            "last_name",
+            "tckn",
+            "registry_no",
+            "title",
+            "unit",
+            "position",
+            "work_phone",
+            "mobile_phone",
+            "email",
+            "start_date",
+            "end_date",
+            "user",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

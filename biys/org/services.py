@@ -106,7 +106,9 @@ class PendingAcknowledgement:
         return self.due < timezone.localdate()
 
 
-def pending_acknowledgements(directive: Directive, staff: QuerySet[Staff] | None = None) -> list[PendingAcknowledgement]:
+def pending_acknowledgements(
+    directive: Directive, staff: QuerySet[Staff] | None = None
+) -> list[PendingAcknowledgement]:
     version = directive.current_version()
     if version is None:
         return []

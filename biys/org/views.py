@@ -48,7 +48,11 @@ from biys.org.models import (
 def municipality(request: HttpRequest) -> HttpResponse:
     require(request.user, Municipality, "view")
     instance = Municipality.objects.filter(pk=1).first()
-    return render(request, "org/municipality.html", {"object": instance, "can_edit": request.user.has_perm("org.change_municipality")})
+    return render(
+        request,
+        "org/municipality.html",
+        {"object": instance, "can_edit": request.user.has_perm("org.change_municipality")},
+    )
 
 
 class MunicipalityEditView(ObjectEditView):
@@ -73,7 +77,19 @@ class UnitListView(ObjectListView):
 
 class UnitView(ObjectView):
     queryset = Unit.objects.select_related("parent", "manager")
-    fields = ("name", "short_name", "code", "kind", "parent", "manager", "is_it", "building", "location", "phone", "email")
+    fields = (
+        "name",
+        "short_name",
+        "code",
+        "kind",
+        "parent",
+        "manager",
+        "is_it",
+        "building",
+        "location",
+        "phone",
+        "email",
+    )
 
     def get_extra_context(self, request: HttpRequest, instance: Unit) -> dict[str, Any]:
         staff = restrict(Staff.objects.filter(unit=instance), request.user).order_by("last_name", "first_name")
@@ -154,8 +170,20 @@ class StaffListView(ObjectListView):
 
 class StaffView(ObjectView):
     queryset = Staff.objects.select_related("unit", "position", "user")
-    fields = ("first_name", "last_name", "registry_no", "title", "unit", "position", "work_phone", "email",
-              "start_date", "end_date", "status", "user")  # fmt: skip
+    fields = (
+        "first_name",
+        "last_name",
+        "registry_no",
+        "title",
+        "unit",
+        "position",
+        "work_phone",
+        "email",
+        "start_date",
+        "end_date",
+        "status",
+        "user",
+    )
 
     def get_extra_context(self, request: HttpRequest, instance: Staff) -> dict[str, Any]:
         today = timezone.localdate()
@@ -165,7 +193,8 @@ class StaffView(ObjectView):
             "masked_mobile": changelog.mask(instance.mobile_phone),
             "can_reveal": request.user.has_perm("users.view_personal_data"),
             "assignments": assignments.select_related("duty", "deputy"),
-            "deputy_for": DutyAssignment.objects.filter(deputy=instance).filter(DutyAssignment.valid_on(today))
+            "deputy_for": DutyAssignment.objects.filter(deputy=instance)
+            .filter(DutyAssignment.valid_on(today))
             .select_related("duty", "staff"),
             "leaves": instance.leaves.order_by("-start_date")[:10],
             "departures": instance.departures.all(),
@@ -238,7 +267,9 @@ class DirectiveView(ObjectView):
             "versions": instance.versions.order_by("-effective_date"),
             "pending": sorted(pending, key=lambda p: p.due),
             "my_acknowledgement": mine,
-            "must_acknowledge": version is not None and staff is not None and mine is None
+            "must_acknowledge": version is not None
+            and staff is not None
+            and mine is None
             and services.staff_bound_by(instance).filter(pk=staff.pk).exists(),
             "reviews": instance.reviews.select_related("reviewer")[:10],
             "review_due": services.review_due(instance),
@@ -293,8 +324,9 @@ def directive_import(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("%(created)d duties added, %(updated)d updated.") % {
-                "created": created, "updated": updated})  # fmt: skip
+            messages.success(
+                request, _("%(created)d duties added, %(updated)d updated.") % {"created": created, "updated": updated}
+            )
             return redirect(directive.get_absolute_url())
     return render(request, "org/directive_import.html", {"form": form, "object": directive})
 
@@ -379,7 +411,8 @@ class DepartureView(ObjectView):
         return {
             "items": instance.items.all(),
             "can_prepare": can_change and instance.status in ("draft", "prepared"),
-            "can_accept": instance.status == "prepared" and instance.successor is not None
+            "can_accept": instance.status == "prepared"
+            and instance.successor is not None
             and instance.successor.user_id == request.user.pk,
             "can_complete": can_change and instance.status == "accepted",
         }
@@ -430,7 +463,10 @@ def departure_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         restrict(Departure.objects.select_related("staff__unit", "successor", "chief"), request.user), pk=pk
     )
     items = HandoverItem.objects.filter(departure=departure)
-    context = {"departure": departure, "items": items, "municipality": Municipality.cached(), "today": timezone.localdate()}
+    context = {
+        "departure": departure,
+        "items": items,
+        "municipality": Municipality.cached(),
+        "today": timezone.localdate(),
+    }
     return pdf_response("org/handover_pdf.html", context, f"devir-teslim-{departure.pk}.pdf", request)
-
-

@@ -47,7 +47,7 @@ class DirectoryRefused(Exception):
     """The directory accepted the password but BİYS will not sign this person in (logged as a warning)."""
 
 
-class DirectoryBackend(LDAPBackend):
+class DirectoryBackend(LDAPBackend):  # type: ignore[misc]  # django-auth-ldap ships no type hints
     """django-auth-ldap, plus id-based account matching and the directory-group → role map."""
 
     default_settings = {
@@ -61,6 +61,9 @@ class DirectoryBackend(LDAPBackend):
         return username.strip().lower()
 
     def get_or_build_user(self, username: str, ldap_user: _LDAPUser) -> tuple[User, bool]:
+        # Checked here, after the directory accepted the password: a wrong map must not stop local
+        # (break-glass) logins, and must stop a directory login before an account is created.
+        self.role_ids()
         try:
             return self._match(username, ldap_user)
         except DirectoryRefused as exc:
@@ -68,7 +71,6 @@ class DirectoryBackend(LDAPBackend):
             raise ldap_user.AuthenticationFailed(str(exc)) from exc
 
     def authenticate_ldap_user(self, ldap_user: _LDAPUser, password: str) -> User | None:
-        roles = self.role_ids()  # a misconfigured map fails before anyone is created
         user: User | None = super().authenticate_ldap_user(ldap_user, password)
         if user is None:
             return None
@@ -76,7 +78,7 @@ class DirectoryBackend(LDAPBackend):
             logger.info("LDAP login refused for %r: the BİYS account is deactivated", user.username)
             return None
         try:
-            self.sync_roles(user, ldap_user, roles)
+            self.sync_roles(user, ldap_user, self.role_ids())
         except ldap.LDAPError as exc:
             # Stale roles are worse than no login: with mirroring, a revoked role would survive.
             logger.warning("LDAP login refused for %r: the groups could not be read: %s", user.username, exc)

@@ -31,7 +31,9 @@ Variables:
 ``LDAP_ROLE_MAP``
     ``<group DN>:<role code>`` entries separated by ``;``, e.g.
     ``cn=bilgi-islem,ou=groups,dc=…:uzman;cn=denetim,ou=groups,dc=…:denetci``. A group may map to
-    several roles (repeat it). Role codes are checked against the Role table at the first login.
+    several roles (repeat it). Custom roles live only in the database, so the codes are checked against
+    the Role table when a directory user logs in: an unknown code stops that login with an error naming
+    LDAP_ROLE_MAP (local accounts still log in, so an administrator can fix it).
 ``LDAP_DEFAULT_ROLE``
     The role every directory user gets (default ``birim_kullanicisi``: everyone may open requests);
     empty = none.

@@ -53,7 +53,9 @@ ROLES: tuple[RoleDefinition, ...] = (
         _("Uzman / Teknisyen: works requests and assets; reads the organization."),
         actions_all=("view",),
     ),
-    RoleDefinition("evrak", _("Document clerk"), _("Evrak Memuru: registers and routes documents."), actions_all=("view",)),
+    RoleDefinition(
+        "evrak", _("Document clerk"), _("Evrak Memuru: registers and routes documents."), actions_all=("view",)
+    ),
     RoleDefinition(
         "tasinir_kayit",
         _("Movable property records officer"),

@@ -46,7 +46,10 @@ class LogoutView(auth_views.LogoutView):
 
 class TokenForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("6-digit code"), max_length=6, min_length=6, widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"})
+        label=gettext_lazy("6-digit code"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
 
@@ -90,7 +93,9 @@ def _qr_svg(data: str) -> str:
 
 class NewTokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
-    days = forms.IntegerField(label=gettext_lazy("Valid for (days, empty = no expiry)"), required=False, min_value=1, max_value=3650)
+    days = forms.IntegerField(
+        label=gettext_lazy("Valid for (days, empty = no expiry)"), required=False, min_value=1, max_value=3650
+    )
 
 
 def profile(request: HttpRequest) -> HttpResponse:

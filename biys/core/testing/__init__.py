@@ -18,7 +18,9 @@ def make_unit(name: str, parent: Any = None, **extra: Any) -> Any:
     return Unit.objects.create(name=name, code=code, kind=extra.pop("kind", "birim"), parent=parent, **extra)
 
 
-def make_user(username: str, unit: Any = None, roles: tuple[str, ...] = (), perms: tuple[str, ...] = (), **extra: Any) -> User:
+def make_user(
+    username: str, unit: Any = None, roles: tuple[str, ...] = (), perms: tuple[str, ...] = (), **extra: Any
+) -> User:
     """A user of ``unit`` with the named default roles and/or extra "app.codename" permissions."""
     user = User.objects.create_user(username=username, password=PASSWORD, unit=unit, **extra)
     for code in roles:

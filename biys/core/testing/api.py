@@ -64,15 +64,20 @@ class ApiTestCases:
                 self.assertEqual(self.client.get(self.url(other.pk), **self.auth()).status_code, 404)
 
         def test_create_update_delete_are_logged_as_the_token_user(self) -> None:
-            response = self.client.post(self.url(), self.api_data(self.own_unit), content_type="application/json", **self.auth())
+            response = self.client.post(
+                self.url(), self.api_data(self.own_unit), content_type="application/json", **self.auth()
+            )
             self.assertEqual(response.status_code, 201, response.content[:500])
             pk = response.json()["id"]
-            entry = ChangeLogEntry.objects.filter(object_id=str(pk), action="create",
-                                                  content_type__model=self.model._meta.model_name).get()  # fmt: skip
+            entry = ChangeLogEntry.objects.filter(
+                object_id=str(pk), action="create", content_type__model=self.model._meta.model_name
+            ).get()
             self.assertEqual(entry.user_id, self.editor.pk)
             if self.update_field:
                 value = self.api_data(self.own_unit)[self.update_field]
-                patched = self.client.patch(self.url(pk), {self.update_field: value}, content_type="application/json", **self.auth())
+                patched = self.client.patch(
+                    self.url(pk), {self.update_field: value}, content_type="application/json", **self.auth()
+                )
                 self.assertEqual(patched.status_code, 200, patched.content[:500])
             deleted = self.client.delete(self.url(pk), **self.auth())
             self.assertEqual(deleted.status_code, 204)

@@ -149,8 +149,12 @@ class ViewTestCases:
             self.client.force_login(self.editor)
             response = self.client.get(self.url("_history", pk=instance.pk))
             self.assertEqual(response.status_code, 200)
-            self.assertEqual(len(response.context["entries"]), ChangeLogEntry.objects.filter(
-                content_type__model=self.model._meta.model_name, object_id=str(instance.pk)).count())  # fmt: skip
+            self.assertEqual(
+                len(response.context["entries"]),
+                ChangeLogEntry.objects.filter(
+                    content_type__model=self.model._meta.model_name, object_id=str(instance.pk)
+                ).count(),
+            )
 
         def test_list_query_count_is_constant(self) -> None:
             self.make(self.own_unit)
@@ -166,7 +170,7 @@ class ViewTestCases:
 
         def _initial(self, form: Any) -> dict[str, Any]:
             data: dict[str, Any] = {}
-            for name, field in form.fields.items():
+            for name in form.fields:
                 value = form[name].value()
                 if value is None:
                     continue

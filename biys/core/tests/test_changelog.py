@@ -52,7 +52,12 @@ def test_actor_and_request_id_are_recorded() -> None:
     with acting_as(user, request_id="req-12345678", ip="10.1.2.3"):
         unit = make_unit("Zabıta", code="ZB")
     entry = ChangeLogEntry.objects.filter(content_type__model="unit", object_id=str(unit.pk), action="create").get()
-    assert (entry.user_id, entry.user_name, entry.request_id, entry.ip) == (user.pk, "memur", "req-12345678", "10.1.2.3")
+    assert (entry.user_id, entry.user_name, entry.request_id, entry.ip) == (
+        user.pk,
+        "memur",
+        "req-12345678",
+        "10.1.2.3",
+    )
     assert unit.created_by_id == user.pk
 
 

@@ -50,7 +50,9 @@ def test_create_update_delete_are_logged(model: Any) -> None:
     label = model._meta.model_name
 
     def entries(action: str) -> int:
-        return ChangeLogEntry.objects.filter(content_type__model=label, object_id=str(instance.pk), action=action).count()
+        return ChangeLogEntry.objects.filter(
+            content_type__model=label, object_id=str(instance.pk), action=action
+        ).count()
 
     assert entries("create") == 1
     setattr(instance, field, value)

@@ -10,8 +10,24 @@ from biys.org.models import Departure, Duty, DutyAssignment, Leave, Position, St
 class UnitSerializer(BaseSerializer):
     class Meta:
         model = Unit
-        fields = ["id", "display", "name", "short_name", "code", "kind", "parent", "depth", "is_it", "manager",
-                  "building", "location", "phone", "email", "detsis_no", "is_active"]  # fmt: skip
+        fields = [
+            "id",
+            "display",
+            "name",
+            "short_name",
+            "code",
+            "kind",
+            "parent",
+            "depth",
+            "is_it",
+            "manager",
+            "building",
+            "location",
+            "phone",
+            "email",
+            "detsis_no",
+            "is_active",
+        ]
         read_only_fields = ["depth"]
 
 
@@ -28,8 +44,25 @@ class StaffSerializer(BaseSerializer):
 
     class Meta:
         model = Staff
-        fields = ["id", "display", "first_name", "last_name", "tckn", "tckn_masked", "registry_no", "title", "unit",
-                  "position", "work_phone", "mobile_phone", "email", "start_date", "end_date", "status", "user"]  # fmt: skip
+        fields = [
+            "id",
+            "display",
+            "first_name",
+            "last_name",
+            "tckn",
+            "tckn_masked",
+            "registry_no",
+            "title",
+            "unit",
+            "position",
+            "work_phone",
+            "mobile_phone",
+            "email",
+            "start_date",
+            "end_date",
+            "status",
+            "user",
+        ]
         extra_kwargs = {"tckn": {"write_only": True}, "mobile_phone": {"write_only": True}}
         read_only_fields = ["status"]
 
@@ -46,8 +79,20 @@ class LeaveSerializer(BaseSerializer):
 class DutySerializer(BaseSerializer):
     class Meta:
         model = Duty
-        fields = ["id", "display", "directive", "ref", "article", "paragraph", "item", "text", "unit", "unit_hint",
-                  "is_sensitive", "is_active"]  # fmt: skip
+        fields = [
+            "id",
+            "display",
+            "directive",
+            "ref",
+            "article",
+            "paragraph",
+            "item",
+            "text",
+            "unit",
+            "unit_hint",
+            "is_sensitive",
+            "is_active",
+        ]
 
 
 class DutyAssignmentSerializer(BaseSerializer):
@@ -59,6 +104,17 @@ class DutyAssignmentSerializer(BaseSerializer):
 class DepartureSerializer(BaseSerializer):
     class Meta:
         model = Departure
-        fields = ["id", "display", "staff", "reason", "last_day", "successor", "chief", "chief_report", "status",
-                  "accepted_at", "completed_at"]  # fmt: skip
+        fields = [
+            "id",
+            "display",
+            "staff",
+            "reason",
+            "last_day",
+            "successor",
+            "chief",
+            "chief_report",
+            "status",
+            "accepted_at",
+            "completed_at",
+        ]
         read_only_fields = ["status", "accepted_at", "completed_at"]

@@ -27,7 +27,6 @@ from biys.org.models import (
     DutyAssignment,
     Leave,
     Municipality,
-    Position,
     Staff,
     Unit,
 )
@@ -83,10 +82,14 @@ def load_demo(it_staff: int = 60, other_staff: int = 300, seed: int = 2026) -> D
     rng = random.Random(seed)
     with transaction.atomic(), acting_as(None, request_id="demo-loader"):
         Municipality.objects.create(
-            name="Mersin Büyükşehir Belediyesi", short_name="Mersin BB", kind=Municipality.Kind.METROPOLITAN,
-            detsis_no="12345678", address="Çankaya Mah. Atatürk Cad. No:1, Akdeniz / Mersin",
-            phone="0324 000 00 00", email="bilgiislem@example.gov.tr",
-        )  # fmt: skip
+            name="Mersin Büyükşehir Belediyesi",
+            short_name="Mersin BB",
+            kind=Municipality.Kind.METROPOLITAN,
+            detsis_no="12345678",
+            address="Çankaya Mah. Atatürk Cad. No:1, Akdeniz / Mersin",
+            phone="0324 000 00 00",
+            email="bilgiislem@example.gov.tr",
+        )
         units = _units()
         people = _staff(rng, units, it_staff, other_staff)
         _users(people, units)
@@ -94,8 +97,11 @@ def load_demo(it_staff: int = 60, other_staff: int = 300, seed: int = 2026) -> D
         _assign_duties(rng, directive, units)
         _acknowledgements(directive, people)
         _leave_and_departure(rng, people, units)
-        CalendarDay.objects.create(date=date(2026, 12, 31), kind=CalendarDay.Kind.HALF_DAY,
-                                   description="Yılbaşı öncesi idari izin (öğleden sonra)")  # fmt: skip
+        CalendarDay.objects.create(
+            date=date(2026, 12, 31),
+            kind=CalendarDay.Kind.HALF_DAY,
+            description="Yılbaşı öncesi idari izin (öğleden sonra)",
+        )
         Role.objects.filter(code="yonetici").update(require_mfa=False)  # the demo must log in without a phone
     return DemoResult(True, _logins())
 
@@ -110,8 +116,15 @@ def _units() -> dict[str, Unit]:
 
     root = add("Mersin Büyükşehir Belediye Başkanlığı", Unit.Kind.PRESIDENCY, None, "MBB")
     secretariat = add("Genel Sekreterlik", Unit.Kind.SECRETARIAT, root, "GS")
-    it = add("Bilgi İşlem Dairesi Başkanlığı", Unit.Kind.DEPARTMENT, secretariat, "BIDB", is_it=True,
-             location="Kat 3", phone="0324 000 10 00")  # fmt: skip
+    it = add(
+        "Bilgi İşlem Dairesi Başkanlığı",
+        Unit.Kind.DEPARTMENT,
+        secretariat,
+        "BIDB",
+        is_it=True,
+        location="Kat 3",
+        phone="0324 000 10 00",
+    )
     for index, (branch, sections) in enumerate(IT_TREE.items(), start=1):
         b = add(branch, Unit.Kind.BRANCH, it, f"BIDB-{index}", is_it=True)
         for sub, section in enumerate(sections, start=1):
@@ -156,19 +169,29 @@ def _recent_start() -> date:
 def _person(rng: random.Random, unit: Unit, title: str, first: str, last: str, started: date) -> Staff:
     number = Staff.objects.count() + 1
     return Staff.objects.create(
-        first_name=first, last_name=last, tckn=tckn(rng), registry_no=f"S-{number:05d}", title=title, unit=unit,
+        first_name=first,
+        last_name=last,
+        tckn=tckn(rng),
+        registry_no=f"S-{number:05d}",
+        title=title,
+        unit=unit,
         work_phone=f"0324 000 {rng.randint(10, 99)} {rng.randint(10, 99)}",
         mobile_phone=f"05{rng.randint(30, 59)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-        email=f"s{number:05d}@example.gov.tr", start_date=started,
-    )  # fmt: skip
+        email=f"s{number:05d}@example.gov.tr",
+        start_date=started,
+    )
 
 
 def _users(people: dict[str, Staff], units: dict[str, Unit]) -> None:
     for username, first, last, _title, unit_name, roles in DEMO_USERS:
         user = User.objects.create_user(
-            username=username, password=DEMO_PASSWORD, first_name=first, last_name=last, unit=units[unit_name],
+            username=username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            unit=units[unit_name],
             email=people[username].email,
-        )  # fmt: skip
+        )
         user.groups.add(*[role.group_ptr for role in Role.objects.filter(code__in=roles)])
         people[username].user = user
         people[username].save()
@@ -185,9 +208,12 @@ def _directive(units: dict[str, Unit]) -> Directive:
     )
     services.load_duties(directive, text)
     DirectiveReview.objects.create(
-        directive=directive, reviewed_on=timezone.localdate() - timedelta(days=300), outcome="no_change",
-        reviewer=it.manager, note="Yıllık gözden geçirme: değişiklik gerekmedi.",
-    )  # fmt: skip
+        directive=directive,
+        reviewed_on=timezone.localdate() - timedelta(days=300),
+        outcome="no_change",
+        reviewer=it.manager,
+        note="Yıllık gözden geçirme: değişiklik gerekmedi.",
+    )
     return directive
 
 
@@ -225,15 +251,24 @@ def _acknowledgements(directive: Directive, people: dict[str, Staff]) -> None:
 
 def _leave_and_departure(rng: random.Random, people: dict[str, Staff], units: dict[str, Unit]) -> None:
     today = timezone.localdate()
-    holders = list(Staff.objects.filter(duty_assignments__isnull=False, user__isnull=True).distinct().order_by("id")[:3])
+    holders = list(
+        Staff.objects.filter(duty_assignments__isnull=False, user__isnull=True).distinct().order_by("id")[:3]
+    )
     for staff in holders[:2]:
-        Leave.objects.create(staff=staff, kind=Leave.Kind.ANNUAL, start_date=today - timedelta(days=1),
-                             end_date=today + timedelta(days=6), note="Yıllık izin")  # fmt: skip
+        Leave.objects.create(
+            staff=staff,
+            kind=Leave.Kind.ANNUAL,
+            start_date=today - timedelta(days=1),
+            end_date=today + timedelta(days=6),
+            note="Yıllık izin",
+        )
     leaving = holders[2]
     departure = Departure.objects.create(
-        staff=leaving, reason=Departure.Reason.RETIREMENT, last_day=today + timedelta(days=14),
+        staff=leaving,
+        reason=Departure.Reason.RETIREMENT,
+        last_day=today + timedelta(days=14),
         successor=people["teknisyen"],
-    )  # fmt: skip
+    )
     services.prepare_handover(departure)
 
 

@@ -31,9 +31,7 @@ class Directive(SearchableModel):
         _("reference name"), max_length=40, help_text=_('Used in article references, e.g. "Mersin md. 7/2-f".')
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DIRECTIVE)
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("governed unit"), on_delete=models.PROTECT, related_name="directives"
-    )
+    unit = models.ForeignKey(Unit, verbose_name=_("governed unit"), on_delete=models.PROTECT, related_name="directives")
 
     class Meta:
         ordering = ["title"]
@@ -80,7 +78,9 @@ class DirectiveVersion(BaseModel):
 class Duty(SearchableModel):
     """One duty item of a directive, with its article reference ("Nizip md. 12/24")."""
 
-    directive = models.ForeignKey(Directive, verbose_name=_("directive"), on_delete=models.PROTECT, related_name="duties")
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("directive"), on_delete=models.PROTECT, related_name="duties"
+    )
     ref = models.CharField(_("article"), max_length=60)
     article = models.CharField(_("article no"), max_length=10)
     paragraph = models.CharField(_("paragraph"), max_length=10, blank=True)
@@ -187,7 +187,9 @@ class DirectiveReview(BaseModel):
         NO_CHANGE = "no_change", _("Reviewed, no change needed")
         AMEND = "amend", _("Amendment proposed")
 
-    directive = models.ForeignKey(Directive, verbose_name=_("directive"), on_delete=models.PROTECT, related_name="reviews")
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("directive"), on_delete=models.PROTECT, related_name="reviews"
+    )
     reviewed_on = models.DateField(_("reviewed on"))
     reviewer = models.ForeignKey(
         Staff, verbose_name=_("reviewer"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"

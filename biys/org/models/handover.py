@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from biys.core.models import BaseModel
@@ -39,7 +38,9 @@ class Departure(BaseModel):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    staff = models.ForeignKey(Staff, verbose_name=_("departing staff"), on_delete=models.PROTECT, related_name="departures")
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("departing staff"), on_delete=models.PROTECT, related_name="departures"
+    )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     last_day = models.DateField(_("last working day"))
     successor = models.ForeignKey(
@@ -100,7 +101,8 @@ class Departure(BaseModel):
     def require_status(self, *allowed: str) -> None:
         if self.status not in allowed:
             raise ValidationError(
-                _("This step is not allowed while the departure is “%(status)s”.") % {"status": self.get_status_display()}
+                _("This step is not allowed while the departure is “%(status)s”.")
+                % {"status": self.get_status_display()}
             )
 
     def check_can_accept(self, user: Any) -> None:
@@ -124,13 +126,19 @@ class HandoverItem(BaseModel):
         DOCUMENT = "document", _("Files and documents")
         OTHER = "other", _("Other")
 
-    departure = models.ForeignKey(Departure, verbose_name=_("departure"), on_delete=models.CASCADE, related_name="items")
+    departure = models.ForeignKey(
+        Departure, verbose_name=_("departure"), on_delete=models.CASCADE, related_name="items"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     description = models.TextField(_("description"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     source = models.CharField(
-        _("source"), max_length=100, blank=True, editable=False, help_text=_('"app_label.model:pk" of what this line lists')
+        _("source"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_('"app_label.model:pk" of what this line lists'),
     )
     position = models.PositiveIntegerField(default=0, editable=False)
 
@@ -148,5 +156,3 @@ class HandoverItem(BaseModel):
         super().clean()
         if self.departure_id and not self.departure.is_open:
             raise ValidationError(_("A closed handover list cannot be changed."))
-
-

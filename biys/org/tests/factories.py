@@ -51,24 +51,35 @@ FACTORIES = {
     Unit: (unit, "name", "Bilgi İşlem Müdürlüğü"),
     Position: (lambda: Position.objects.create(name="Şef", unit=unit()), "is_head", True),
     Staff: (staff, "title", "Tekniker"),
-    Leave: (lambda: Leave.objects.create(staff=staff(), start_date=date(2026, 1, 5), end_date=date(2026, 1, 6)),
-            "note", "Rapor"),  # fmt: skip
+    Leave: (
+        lambda: Leave.objects.create(staff=staff(), start_date=date(2026, 1, 5), end_date=date(2026, 1, 6)),
+        "note",
+        "Rapor",
+    ),
     Directive: (directive, "title", "Görev Yönetmeliği"),
     DirectiveVersion: (version, "approval", "Başkan Oluru"),
     Duty: (duty, "is_sensitive", True),
-    DutyAssignment: (lambda: DutyAssignment.objects.create(duty=duty(), staff=staff(), valid_from=date(2026, 1, 1)),
-                     "note", "Vekil"),  # fmt: skip
+    DutyAssignment: (
+        lambda: DutyAssignment.objects.create(duty=duty(), staff=staff(), valid_from=date(2026, 1, 1)),
+        "note",
+        "Vekil",
+    ),
     Acknowledgement: (
         lambda: Acknowledgement.objects.create(version=version(), staff=staff(), user=User.objects.create_user("okur")),
         "acknowledged_at",
         "2026-01-02T10:00:00+03:00",
     ),
     DirectiveReview: (
-        lambda: DirectiveReview.objects.create(directive=directive(), reviewed_on=date(2026, 1, 2), outcome="no_change"),
+        lambda: DirectiveReview.objects.create(
+            directive=directive(), reviewed_on=date(2026, 1, 2), outcome="no_change"
+        ),
         "note",
         "Değişiklik yok",
     ),
     Departure: (departure, "chief_report", "Tutanak"),
-    HandoverItem: (lambda: HandoverItem.objects.create(departure=departure(), kind="other", description="Dosyalar"),
-                   "note", "Teslim edildi"),  # fmt: skip
+    HandoverItem: (
+        lambda: HandoverItem.objects.create(departure=departure(), kind="other", description="Dosyalar"),
+        "note",
+        "Teslim edildi",
+    ),
 }

@@ -4,7 +4,6 @@ The real texts ship with the package in ``biys/org/data/directives``.
 """
 
 # Turkish fixtures: dotless "ı" is intended, not a confusable.
-# ruff: noqa: RUF001, RUF003
 from __future__ import annotations
 
 from collections import Counter
@@ -19,7 +18,6 @@ from biys.org.directives import DutyItem, parse_directive
 DIRECTIVES_DIR = Path(__file__).resolve().parent.parent / "data" / "directives"
 MERSIN_FILE = DIRECTIVES_DIR / "mersin-bilgi-islem-dairesi-yonergesi.md"
 NIZIP_FILE = DIRECTIVES_DIR / "nizip-bilgi-islem-mudurlugu-yonetmeligi.md"
-
 
 
 def _by_ref(items: list[DutyItem]) -> dict[str, DutyItem]:

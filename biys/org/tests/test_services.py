@@ -73,10 +73,10 @@ def test_a_unit_cannot_be_moved_under_itself_or_its_descendants(tree: dict[str, 
 
 
 def test_a_unit_with_staff_or_children_cannot_be_deleted(tree: dict[str, Unit]) -> None:
-    with pytest.raises(ValidationError, match="sub-units|alt birim"):
+    with pytest.raises(ValidationError, match=r"sub-units|alt birim"):
         Unit.objects.get(pk=tree["branch"].pk).delete()
     person(tree["section"])
-    with pytest.raises(ValidationError, match="staff|personel"):
+    with pytest.raises(ValidationError, match=r"staff|personel"):
         Unit.objects.get(pk=tree["section"].pk).delete()
     assert Unit.objects.filter(pk=tree["section"].pk).exists()
 
@@ -93,7 +93,8 @@ def test_invalid_tckn_is_refused_with_the_field_named(client, tree: dict[str, Un
     user = make_user("sef", unit=tree["it"], perms=("org.view_staff", "org.add_staff"))
     client.force_login(user)
     response = client.post(
-        "/teskilat/staff/add/", {"first_name": "Ayşe", "last_name": "Kaya", "tckn": "12345678901", "unit": tree["it"].pk}
+        "/teskilat/staff/add/",
+        {"first_name": "Ayşe", "last_name": "Kaya", "tckn": "12345678901", "unit": tree["it"].pk},
     )
     assert response.status_code == 422
     assert "tckn" in response.context["form"].errors
@@ -123,8 +124,9 @@ def test_the_holder_is_responsible_and_the_deputy_takes_over_during_leave(duty: 
 
 def test_expired_assignments_leave_a_duty_unassigned(duty: Duty, tree: dict[str, Unit]) -> None:
     assert list(services.unassigned_duties(TODAY)) == [duty]
-    DutyAssignment.objects.create(duty=duty, staff=person(tree["section"]), valid_from=date(2026, 1, 1),
-                                  valid_until=date(2026, 6, 30))  # fmt: skip
+    DutyAssignment.objects.create(
+        duty=duty, staff=person(tree["section"]), valid_from=date(2026, 1, 1), valid_until=date(2026, 6, 30)
+    )
     assert list(services.unassigned_duties(date(2026, 6, 30))) == []
     assert list(services.unassigned_duties(TODAY)) == [duty]
 
@@ -176,7 +178,9 @@ def test_a_duty_missing_from_a_new_text_is_kept_but_not_in_force(tree: dict[str,
 @pytest.fixture
 def version(tree: dict[str, Unit]) -> DirectiveVersion:
     directive = Directive.objects.create(title="Yönerge", source_name="Mersin", unit=tree["it"])
-    return DirectiveVersion.objects.create(directive=directive, label="2017/1", effective_date=date(2017, 5, 12), text="…")
+    return DirectiveVersion.objects.create(
+        directive=directive, label="2017/1", effective_date=date(2017, 5, 12), text="…"
+    )
 
 
 def test_new_staff_must_acknowledge_within_five_business_days(version: DirectiveVersion, tree: dict[str, Unit]) -> None:
@@ -193,15 +197,17 @@ def test_acknowledging_the_current_version_once(version: DirectiveVersion, tree:
     assert [p.staff for p in pending] == [staff]
     services.acknowledge(version, staff, user)
     assert services.pending_acknowledgements(version.directive) == []
-    with pytest.raises(ValidationError, match="already|zaten"):
+    with pytest.raises(ValidationError, match=r"already|zaten"):
         services.acknowledge(version, staff, user)
 
 
 def test_a_superseded_version_cannot_be_acknowledged(version: DirectiveVersion, tree: dict[str, Unit]) -> None:
     user = make_user("teknisyen", unit=tree["section"])
     staff = person(tree["section"], user=user)
-    DirectiveVersion.objects.create(directive=version.directive, label="2026/1", effective_date=date(2026, 1, 1), text="…")
-    with pytest.raises(ValidationError, match="superseded|yürürlükten"):
+    DirectiveVersion.objects.create(
+        directive=version.directive, label="2026/1", effective_date=date(2026, 1, 1), text="…"
+    )
+    with pytest.raises(ValidationError, match=r"superseded|yürürlükten"):
         services.acknowledge(version, staff, user)
     assert not Acknowledgement.objects.exists()
 
@@ -253,7 +259,7 @@ def test_a_departure_cannot_complete_before_the_successor_accepts(departure: Dep
     with pytest.raises(ValidationError):
         services.complete_departure(departure)
     services.prepare_handover(departure)
-    with pytest.raises(ValidationError, match="successor|devralan"):
+    with pytest.raises(ValidationError, match=r"successor|devralan"):
         services.accept_handover(departure, departure.staff.user)
     services.accept_handover(departure, departure.successor.user)
     services.complete_departure(departure)
@@ -269,7 +275,7 @@ def test_a_handover_without_successor_cannot_be_accepted(departure: Departure) -
     departure.successor = None
     departure.save()
     services.prepare_handover(departure)
-    with pytest.raises(ValidationError, match="successor|devralan"):
+    with pytest.raises(ValidationError, match=r"successor|devralan"):
         services.accept_handover(departure, departure.staff.user)
     assert Departure.objects.get(pk=departure.pk).status == "prepared"
 
@@ -278,7 +284,7 @@ def test_on_death_the_unit_chiefs_report_is_required(departure: Departure, tree:
     departure.reason = "death"
     departure.save()
     services.prepare_handover(departure)
-    with pytest.raises(ValidationError, match="report|tutanak"):
+    with pytest.raises(ValidationError, match=r"report|tutanak"):
         services.accept_handover(departure, departure.successor.user)
     departure.chief = person(tree["branch"], "Şef")
     departure.chief_report = "Zimmetli eşyalar ve dosyalar tutanakla teslim edilmiştir."

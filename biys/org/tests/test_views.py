@@ -23,8 +23,9 @@ class UnitViewTests(ViewTestCases.ModelViewTestCase):
     update_field = "name"
 
     def make(self, unit: Any) -> Unit:
-        return Unit.objects.create(name=f"Şeflik {Unit.objects.count()}", code=f"S{Unit.objects.count()}",
-                                   kind="seflik", parent=unit)  # fmt: skip
+        return Unit.objects.create(
+            name=f"Şeflik {Unit.objects.count()}", code=f"S{Unit.objects.count()}", kind="seflik", parent=unit
+        )
 
     def form_data(self, unit: Any) -> dict[str, Any]:
         return {"name": "Yazılım Şefliği", "code": "YZL", "kind": "seflik", "parent": unit.pk, "is_active": "on"}
@@ -60,8 +61,13 @@ class LeaveViewTests(ViewTestCases.ModelViewTestCase):
         return Leave.objects.create(staff=staff_in(unit), start_date=date(2026, 6, 1), end_date=date(2026, 6, 5))
 
     def form_data(self, unit: Any) -> dict[str, Any]:
-        return {"staff": staff_in(unit).pk, "kind": "annual", "start_date": "2026-07-01", "end_date": "2026-07-03",
-                "note": "Yıllık izin"}  # fmt: skip
+        return {
+            "staff": staff_in(unit).pk,
+            "kind": "annual",
+            "start_date": "2026-07-01",
+            "end_date": "2026-07-03",
+            "note": "Yıllık izin",
+        }
 
 
 class DirectiveViewTests(ViewTestCases.ModelViewTestCase):
@@ -141,5 +147,10 @@ class LeaveApiTests(ApiTestCases.ModelApiTestCase):
         return Leave.objects.create(staff=staff_in(unit), start_date=date(2026, 6, 1), end_date=date(2026, 6, 2))
 
     def api_data(self, unit: Any) -> dict[str, Any]:
-        return {"staff": staff_in(unit).pk, "kind": "sick", "start_date": "2026-06-01", "end_date": "2026-06-02",
-                "note": "Rapor"}  # fmt: skip
+        return {
+            "staff": staff_in(unit).pk,
+            "kind": "sick",
+            "start_date": "2026-06-01",
+            "end_date": "2026-06-02",
+            "note": "Rapor",
+        }

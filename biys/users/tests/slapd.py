@@ -225,8 +225,8 @@ class Directory:
 
     def add_group(self, cn: str, *member_uids: str) -> str:
         dn = f"cn={cn},{GROUPS}"
-        # groupOfNames needs a member; the reader account stands in for an otherwise empty group.
-        members = [f"uid={uid},{PEOPLE}" for uid in member_uids] or [READER_DN]
+        # groupOfNames must keep a member: the reader account stays in, so any person can leave.
+        members = [READER_DN, *(f"uid={uid},{PEOPLE}" for uid in member_uids)]
         add(self.conn, dn, {"objectClass": ["groupOfNames"], "cn": [cn], "member": members})
         return dn
 

@@ -15,7 +15,9 @@ def perms(code: str) -> set[str]:
     return {f"{p.content_type.app_label}.{p.codename}" for p in role.permissions.select_related("content_type")}
 
 
-@pytest.mark.parametrize("code", ["uzman", "evrak", "tasinir_kayit", "tasinir_kontrol", "sube_muduru", "birim_kullanicisi"])
+@pytest.mark.parametrize(
+    "code", ["uzman", "evrak", "tasinir_kayit", "tasinir_kontrol", "sube_muduru", "birim_kullanicisi"]
+)
 def test_ordinary_roles_do_not_see_all_units_or_the_change_log(code: str) -> None:
     assert perms(code).isdisjoint({"users.view_all_units", "core.view_changelogentry"})
 
@@ -40,7 +42,11 @@ def test_branch_managers_manage_staff_work_but_not_units() -> None:
 
 def test_a_requester_sees_units_and_directives_only() -> None:
     assert perms("birim_kullanicisi") == {
-        "org.view_unit", "org.view_municipality", "org.view_directive", "org.view_directiveversion"}  # fmt: skip
+        "org.view_unit",
+        "org.view_municipality",
+        "org.view_directive",
+        "org.view_directiveversion",
+    }
 
 
 def test_sync_is_idempotent_and_keeps_admin_settings() -> None:
