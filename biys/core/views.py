@@ -4,6 +4,7 @@ a filterset, a table and a form; scoping, permissions, concurrency and the chang
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 import django_tables2 as tables
@@ -14,6 +15,8 @@ from django.db.models import ProtectedError, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2.paginators import LazyPaginator
@@ -133,6 +136,10 @@ def attribute_rows(instance: Any, names: tuple[str, ...]) -> list[tuple[str, Any
         link = ""
         if getattr(field, "choices", None):
             value = getattr(instance, f"get_{name}_display")()
+        elif isinstance(value, datetime):
+            value = date_format(timezone.localtime(value), "d.m.Y H:i")
+        elif isinstance(value, date):
+            value = date_format(value, "d.m.Y")
         elif isinstance(field, models.ForeignKey | models.OneToOneField) and value is not None:
             link = value.get_absolute_url() if hasattr(value, "get_absolute_url") else ""
         rows.append((str(field.verbose_name), value, link))

@@ -113,7 +113,10 @@ def pending_acknowledgements(
     if version is None:
         return []
     done = Acknowledgement.objects.filter(version=version, staff=OuterRef("pk"))
-    people = (staff if staff is not None else staff_bound_by(directive)).exclude(Exists(done)).select_related("unit")
+    people = staff_bound_by(directive)
+    if staff is not None:
+        people = people.filter(pk__in=staff.values("pk"))
+    people = people.exclude(Exists(done)).select_related("unit")
     return [PendingAcknowledgement(person, version, acknowledgement_due(person, version)) for person in people]
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -124,16 +124,20 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 def org_chart(request: HttpRequest) -> HttpResponse:
     require(request.user, Unit, "view")
+    # Mersin md. 5: the department's own chart by default; the whole municipality on request.
     root_id = request.GET.get("root")
+    if root_id is None:
+        it_root = Unit.objects.filter(is_it=True, is_active=True).order_by("depth", "pk").first()
+        root_id = str(it_root.pk) if it_root else "all"
     units = restrict(Unit.objects.filter(is_active=True), request.user).select_related("manager")
-    chart = build_chart(list(units.order_by("path")), root_id=int(root_id) if root_id and root_id.isdigit() else None)
+    chart = build_chart(list(units.order_by("path")), root_id=int(root_id) if root_id.isdigit() else None)
     fmt = request.GET.get("format")
     context = {"chart": chart, "municipality": Municipality.cached(), "today": timezone.localdate()}
     if fmt == "svg":
         return HttpResponse(chart.svg, content_type="image/svg+xml")
     if fmt == "pdf":
         return pdf_response("org/chart_pdf.html", context, "teskilat-semasi.pdf", request)
-    roots = Unit.objects.filter(depth__lte=1, is_active=True).order_by("path")
+    roots = Unit.objects.filter(Q(depth__lte=2) | Q(is_it=True), is_active=True).order_by("path")
     return render(request, "org/chart.html", {**context, "roots": roots, "root_id": root_id})
 
 

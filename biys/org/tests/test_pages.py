@@ -38,13 +38,14 @@ def test_the_unit_tree_is_one_query_for_any_size(client: Client, units: dict[str
 
 def test_the_org_chart_shows_every_unit_as_svg_and_pdf(client: Client, units: dict[str, Unit]) -> None:
     client.force_login(make_user("kullanici", unit=units["fen"], roles=("birim_kullanicisi",)))
-    svg = client.get("/teskilat/sema/?format=svg")
+    svg = client.get("/teskilat/sema/?format=svg&root=all")
     assert svg["Content-Type"] == "image/svg+xml"
     text = svg.content.decode()
     assert text.count("<rect") == 4
     assert "Bilgi İşlem Dairesi" in text
     sub = client.get(f"/teskilat/sema/?format=svg&root={units['it'].pk}").content.decode()
     assert sub.count("<rect") == 2
+    assert client.get("/teskilat/sema/?format=svg").content.decode().count("<rect") == 2  # IT by default
     pdf = client.get("/teskilat/sema/?format=pdf")
     assert pdf.content.startswith(b"%PDF")
 
@@ -110,3 +111,9 @@ def test_export_to_excel_and_csv_keep_turkish_text(client: Client, units: dict[s
     assert "10000000146" not in text
     xlsx = client.get("/teskilat/staff/?export=xlsx")
     assert xlsx.content[:2] == b"PK"
+
+
+def test_directive_text_shows_bold_headings_and_stays_escaped() -> None:
+    from biys.org.templatetags.org_tags import directive_text
+
+    assert directive_text("**MADDE 1-** <b>x</b>") == "<strong>MADDE 1-</strong> &lt;b&gt;x&lt;/b&gt;"

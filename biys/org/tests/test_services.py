@@ -300,3 +300,10 @@ def test_the_handover_list_prints_as_pdf(client, departure: Departure, tree) -> 
     response = client.get(f"/teskilat/departures/{departure.pk}/pdf/")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_pending_acknowledgements_cover_only_staff_bound_by_the_directive(version: DirectiveVersion, tree) -> None:  # type: ignore[no-untyped-def]
+    inside = person(tree["section"])
+    person(tree["other"], "Fen")
+    everyone = Staff.objects.all()
+    assert [p.staff for p in services.pending_acknowledgements(version.directive, everyone)] == [inside]
