@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,7 @@ from biys.org.models import (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class UnitTreeFilter(django_filters.ModelChoiceFilter):
     """Rows of a unit and every unit below it."""
 

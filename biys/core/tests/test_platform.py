@@ -82,3 +82,17 @@ def test_an_upload_that_is_not_an_image_is_refused() -> None:
         validate_image_upload(fake)
     png = SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32, content_type="image/png")
     validate_image_upload(png)
+
+
+@pytest.mark.django_db
+def test_openapi_schema_and_docs_are_served_to_signed_in_users(client: Client) -> None:
+    from biys.core.testing import make_user
+
+    assert client.get("/api/schema/").status_code in (401, 403)
+    client.force_login(make_user("gelistirici"))
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/org/staff/" in paths and "/api/org/units/{id}/" in paths
+    assert "tokenAuth" in schema.json()["components"]["securitySchemes"]
+    assert client.get("/api/docs/").status_code == 200
