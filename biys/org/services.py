@@ -121,10 +121,16 @@ def pending_acknowledgements(
 
 
 def review_due(directive: Directive) -> date:
+    """A year after the last review; never reviewed: a year after the current version took effect."""
     last = directive.reviews.order_by("-reviewed_on").first()
-    since = last.reviewed_on if last else (directive.current_version() or directive).created_at
-    since_date = since if isinstance(since, date) and not hasattr(since, "hour") else timezone.localdate(since)
-    return since_date + timedelta(days=REVIEW_EVERY_DAYS)
+    version = directive.current_version()
+    if last is not None:
+        since = last.reviewed_on
+    elif version is not None:
+        since = version.effective_date
+    else:
+        since = timezone.localdate(directive.created_at)
+    return since + timedelta(days=REVIEW_EVERY_DAYS)
 
 
 # --- Duty catalog -------------------------------------------------------------------------------

@@ -117,3 +117,22 @@ def test_directive_text_shows_bold_headings_and_stays_escaped() -> None:
     from biys.org.templatetags.org_tags import directive_text
 
     assert directive_text("**MADDE 1-** <b>x</b>") == "<strong>MADDE 1-</strong> &lt;b&gt;x&lt;/b&gt;"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/teskilat/staff/?sort=bogus",
+        "/teskilat/staff/?page=9999",
+        "/teskilat/staff/?page=abc",
+        "/teskilat/staff/?unit=abc",
+        "/teskilat/staff/?status=nope",
+        "/teskilat/sema/?root=abc",
+        "/teskilat/sema/?root=999999",
+        "/changelog/?time_after=32.13.2026",
+        "/teskilat/duties/?unassigned=maybe",
+    ],
+)
+def test_bad_query_parameters_never_answer_500(client: Client, units: dict[str, Unit], url: str) -> None:
+    client.force_login(make_user("denetci", unit=units["root"], roles=("denetci",)))
+    assert client.get(url).status_code in (200, 404)

@@ -307,3 +307,36 @@ def test_pending_acknowledgements_cover_only_staff_bound_by_the_directive(versio
     person(tree["other"], "Fen")
     everyone = Staff.objects.all()
     assert [p.staff for p in services.pending_acknowledgements(version.directive, everyone)] == [inside]
+
+
+def test_the_load_duties_command_reads_any_directive_file(tree: dict[str, Unit], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import CommandError, call_command
+
+    call_command("load_duties", str(NIZIP_FILE), source="Nizip", unit="BIDB")
+    directive = Directive.objects.get(source_name="Nizip")
+    assert directive.duties.filter(ref="Nizip md. 15/4").exists()
+    empty = tmp_path / "bos.txt"
+    empty.write_text("Bu metinde madde yok.", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"bos\.txt"):
+        call_command("load_duties", str(empty), source="Bos", unit="BIDB")
+    assert not Directive.objects.filter(source_name="Bos").exists()
+    with pytest.raises(CommandError, match="--unit"):
+        call_command("load_duties", str(NIZIP_FILE), source="Nizip", unit="YOK")
+
+
+def test_reminders_mail_overdue_acknowledgements_and_due_reviews(version: DirectiveVersion, tree, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    from biys.org.tasks import send_reminders
+
+    late = person(tree["section"], email="gec@example.gov.tr", start_date=timezone.localdate() - timedelta(days=30))
+    person(tree["section"], "Veli", email="yeni@example.gov.tr", start_date=timezone.localdate())
+    manager = person(tree["it"], "Müdür", email="mudur@example.gov.tr")
+    tree["it"].manager = manager
+    tree["it"].save()
+    Acknowledgement.objects.create(
+        version=version, staff=manager, user=make_user("mudur", unit=tree["it"])
+    )  # the manager has read it
+    result = send_reminders.call()
+    recipients = sorted(address for mail in mailoutbox for address in mail.to)
+    assert result == {"acknowledgement": 1, "review": 1}
+    assert recipients == ["gec@example.gov.tr", "mudur@example.gov.tr"]
+    assert late.email in mailoutbox[0].to
