@@ -211,6 +211,16 @@ class ChangeLogEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValidationError(_("The change log is append-only."))
 
+    def changed_fields_display(self) -> list[tuple[str, Any, Any]]:
+        """Like ``changed_fields`` with each field's translated name, for people to read."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        names: dict[str, str] = {}
+        if model is not None:
+            for field in model._meta.get_fields():
+                if hasattr(field, "attname"):
+                    names[field.attname] = names[field.name] = str(getattr(field, "verbose_name", field.name))
+        return [(names.get(name, name), before, after) for name, before, after in self.changed_fields()]
+
     def changed_fields(self) -> list[tuple[str, Any, Any]]:
         before, after = self.before or {}, self.after or {}
         names = sorted(set(before) | set(after))

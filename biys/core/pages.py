@@ -80,7 +80,7 @@ class ChangeLogTable(BaseTable):
         order_by = ("-id",)
 
     def render_changes(self, record: ChangeLogEntry) -> str:
-        names = [name for name, _b, _a in record.changed_fields()]
+        names = [name for name, _b, _a in record.changed_fields_display()]
         return ", ".join(names[:6]) + (" …" if len(names) > 6 else "")
 
     def render_object_repr(self, value: str, record: ChangeLogEntry) -> str:

@@ -64,6 +64,7 @@ class ObjectListView(View):
         if filterset.is_bound and not filterset.is_valid():
             rows = rows.none()
         table = self.table(rows, request=request)
+        table.lazy_pagination = self.lazy_pagination
         paginate: dict[str, Any] = {"per_page": self.per_page}
         if self.lazy_pagination:
             paginate["paginator_class"] = LazyPaginator
@@ -219,7 +220,7 @@ def check_version(model: type[models.Model], pk: Any, version: str) -> None:
             .order_by("-id")
             .first()
         )
-        fields = ", ".join(name for name, _b, _a in last.changed_fields()) if last else ""
+        fields = ", ".join(name for name, _b, _a in last.changed_fields_display()) if last else ""
         who = last.user_name if last else ""
         raise ValidationError(
             _(

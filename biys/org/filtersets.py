@@ -40,7 +40,7 @@ class UnitTreeFilter(django_filters.ModelChoiceFilter):
 
 class UnitFilterSet(BaseFilterSet):
     kind = django_filters.ChoiceFilter(choices=Unit.Kind.choices, label=_("Kind"))
-    parent = UnitTreeFilter(field_path="parent", label=_("Under"))
+    parent = UnitTreeFilter(field_path="parent", label=_("Within unit"))
     is_it = django_filters.BooleanFilter(label=_("IT department"))
 
     class Meta:

@@ -329,7 +329,8 @@ def directive_import(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(
-                request, _("%(created)d duties added, %(updated)d updated.") % {"created": created, "updated": updated}
+                request,
+                _("Duties added: %(created)d, updated: %(updated)d.") % {"created": created, "updated": updated},
             )
             return redirect(directive.get_absolute_url())
     return render(request, "org/directive_import.html", {"form": form, "object": directive})

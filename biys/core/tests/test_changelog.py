@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -127,3 +127,30 @@ def test_head_tracks_the_last_entry() -> None:
     head = ChangeLogHead.objects.get(pk=1)
     last = ChangeLogEntry.objects.order_by("-id").first()
     assert (head.last_id, head.last_hash) == (last.id, last.hash)
+
+
+def test_auditors_page_through_a_long_change_log(client) -> None:  # type: ignore[no-untyped-def]
+    unit = make_unit("Bilgi İşlem", code="BIM")
+    for index in range(60):
+        CalendarDay.objects.create(
+            date=date(2027, 1, 1) + timedelta(days=index), kind="day_off", description=f"{index}"
+        )
+    client.force_login(make_user("denetci", unit=unit, roles=("denetci",)))
+    first = client.get("/changelog/")
+    assert first.status_code == 200
+    assert client.get("/changelog/?page=2").status_code == 200
+    filtered = client.get("/changelog/", {"action": "create", "object_type": "core.calendarday"})
+    rows = [row.record for row in filtered.context["table"].page.object_list]
+    assert rows and {row.content_type.model for row in rows} == {"calendarday"}
+
+
+def test_people_read_field_names_not_columns() -> None:
+    staff = _some_changes()
+    entry = ChangeLogEntry.objects.filter(content_type__model="staff", object_id=str(staff.pk), action="update").get()
+    assert entry.changed_fields_display() == [("unvan", "", "Şef")]
+
+
+def test_the_change_log_is_for_auditors_and_the_head_only(client) -> None:  # type: ignore[no-untyped-def]
+    unit = make_unit("Bilgi İşlem", code="BIM")
+    client.force_login(make_user("teknisyen", unit=unit, roles=("uzman",)))
+    assert client.get("/changelog/").status_code == 403

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from biys.core.models import BaseModel, SearchableModel
 
@@ -26,7 +27,7 @@ class Directive(SearchableModel):
         REGULATION = "yonetmelik", _("Regulation (yönetmelik)")
         PROCEDURE = "prosedur", _("Procedure")
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("directive", "title"), max_length=300)
     source_name = models.CharField(
         _("reference name"), max_length=40, help_text=_('Used in article references, e.g. "Mersin md. 7/2-f".')
     )
@@ -90,7 +91,11 @@ class Duty(SearchableModel):
         Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="duties"
     )
     unit_hint = models.CharField(_("unit named in the text"), max_length=200, blank=True)
-    is_sensitive = models.BooleanField(_("sensitive duty"), default=False, help_text=_("Hassas görev (KOS 2.6)"))
+    is_sensitive = models.BooleanField(
+        _("sensitive duty"),
+        default=False,
+        help_text=_("A critical duty under internal control standard KOS 2.6 (hassas görev)."),
+    )
     is_active = models.BooleanField(_("in force"), default=True)
     sort_order = models.PositiveIntegerField(default=0, editable=False)
 

@@ -159,7 +159,9 @@ class Unit(SearchableModel):
         if self.children.exists():
             raise ValidationError(_("%(unit)s has sub-units; move or delete them first.") % {"unit": self})
         if self.staff.exists() or self.users.exists():
-            raise ValidationError(_("%(unit)s has staff; move them to another unit first.") % {"unit": self})
+            raise ValidationError(
+                _("%(unit)s still has staff or user accounts; move them to another unit first.") % {"unit": self}
+            )
         return super().delete(*args, **kwargs)
 
     def ancestors(self) -> models.QuerySet[Unit]:

@@ -41,4 +41,4 @@ class Command(BaseCommand):
                 created, updated = services.load_duties(directive, text)
             except ValidationError as exc:
                 raise CommandError(f"{file}: {' '.join(exc.messages)}") from exc
-        self.stdout.write(self.style.SUCCESS(f"{directive}: {created} duties added, {updated} updated."))
+        self.stdout.write(self.style.SUCCESS(f"{directive}: duties added: {created}, updated: {updated}."))
