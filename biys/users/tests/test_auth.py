@@ -68,9 +68,20 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client: 
     assert "_auth_user_id" not in client.session
 
 
-def test_idle_sessions_expire_and_are_renewed_on_activity() -> None:
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_idle_sessions_expire_after_the_idle_timeout_and_activity_renews_them(client: Client, unit) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.sessions.models import Session
+
+    make_user("ayse", unit=unit)
+    client.post(LOGIN, {"username": "ayse", "password": PASSWORD})
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    session = Session.objects.get(session_key=key)
+    assert timedelta(minutes=29) < session.expire_date - timezone.now() <= timedelta(minutes=30)
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=5))
+    client.get("/")  # activity pushes the expiry back to the full idle timeout
+    assert Session.objects.get(pk=key).expire_date - timezone.now() > timedelta(minutes=29)
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 
 
 def test_passwords_are_hashed_with_argon2_in_production() -> None:

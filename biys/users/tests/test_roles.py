@@ -55,3 +55,20 @@ def test_sync_is_idempotent_and_keeps_admin_settings() -> None:
     sync_roles()
     assert {code: perms(code) for code in before} == before
     assert Role.objects.get(code="yonetici").require_mfa is False
+
+
+def test_the_auditor_can_read_pages_but_every_write_is_refused(client) -> None:  # type: ignore[no-untyped-def]
+    from biys.core.testing import make_unit, make_user
+    from biys.org.models import Staff
+
+    unit = make_unit("Teftiş Kurulu", code="TK")
+    staff = Staff.objects.create(first_name="Ali", last_name="Veli", unit=make_unit("Fen İşleri", code="FEN"))
+    client.force_login(make_user("denetci", unit=unit, roles=("denetci",)))
+    assert client.get(f"/teskilat/staff/{staff.pk}/").status_code == 200
+    assert client.get("/changelog/").status_code == 200
+    assert client.get("/teskilat/staff/add/").status_code == 403
+    assert client.post(f"/teskilat/staff/{staff.pk}/edit/", {"first_name": "X"}).status_code == 403
+    assert client.post(f"/teskilat/staff/{staff.pk}/delete/").status_code == 403
+    assert client.post("/api/org/staff/", {}, content_type="application/json").status_code == 403
+    assert client.post(f"/teskilat/staff/{staff.pk}/personal/").status_code == 403
+    assert Staff.objects.get(pk=staff.pk).first_name == "Ali"
