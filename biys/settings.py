@@ -6,6 +6,7 @@ development server on an embedded SQLite database under ``BIYS_DATA_DIR`` (``./v
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from biys.core.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env_str("BIYS_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
+# A source checkout keeps its data in ./var; an installed package must be told (BIYS_DATA_DIR).
+_CHECKOUT = (BASE_DIR.parent / "pyproject.toml").is_file()
+DATA_DIR = Path(env_str("BIYS_DATA_DIR", str((BASE_DIR.parent if _CHECKOUT else Path.cwd()) / "var"))).resolve()
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_secret("SECRET_KEY")
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "biys.core",
     "biys.users",
     "biys.org",
+    "biys.inventory",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +150,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "users/locked_out.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy the real client address decides the lockout, as in the change log.
+AXES_CLIENT_IP_CALLABLE = "biys.core.middleware.client_ip"
 
 # Sessions: a new id at login (Django does this), an idle timeout that renews on activity.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
@@ -198,6 +204,8 @@ TIME_ZONE = "Europe/Istanbul"
 USE_I18N = True
 USE_TZ = True
 BIYS_WORKING_HOURS = env_str("WORKING_HOURS", "08:30-12:30,13:30-17:30")
+if not re.fullmatch(r"\d\d:\d\d-\d\d:\d\d(,\d\d:\d\d-\d\d:\d\d)*", BIYS_WORKING_HOURS.replace(" ", "")):
+    raise ImproperlyConfigured("WORKING_HOURS must look like 08:30-12:30,13:30-17:30")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -225,13 +233,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Background work ---------------------------------------------------------------------------
-TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "immediate", "rq"))
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "immediate"))
 TASKS = {
     "default": {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-            "rq": "django_tasks_rq.RQBackend",
         }[TASKS_BACKEND],
     }
 }
@@ -261,6 +268,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import ProtectedError, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status, viewsets
@@ -74,8 +75,39 @@ class BaseViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
     def get_queryset(self) -> QuerySet[Any]:
         return restrict(super().get_queryset(), self.request.user)
 
-    def perform_destroy(self, instance: Any) -> None:
-        instance.delete()
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = _etag(self.get_object())
+        return response
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with transaction.atomic():
+            return super().create(request, *args, **kwargs)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Optimistic concurrency: with ``If-Match: <ETag from GET>`` a stale update answers 412."""
+        with transaction.atomic():
+            expected = request.headers.get("If-Match", "").strip()
+            if expected:
+                instance = self.get_object()
+                current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+                if _etag(current) != expected:
+                    return Response(
+                        {"detail": _("This record was changed by someone else; fetch it again and reapply.")},
+                        status=status.HTTP_412_PRECONDITION_FAILED,
+                    )
+            response = super().update(request, *args, **kwargs)
+        if response.status_code == status.HTTP_200_OK:
+            response["ETag"] = _etag(self.get_object())
+        return response
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with transaction.atomic():
+            return super().destroy(request, *args, **kwargs)
+
+
+def _etag(instance: Any) -> str:
+    return f'"{instance.updated_at.isoformat()}"'
 
 
 def exception_handler(exc: Exception, ctx: dict[str, Any]) -> Response | None:

@@ -244,5 +244,17 @@ def complete_departure(departure: Departure) -> Departure:
     return departure
 
 
+@transaction.atomic
+def cancel_departure(departure: Departure) -> Departure:
+    """A departure entered by mistake or called off: kept on record, the person is active again."""
+    departure.require_status(Departure.Status.DRAFT, Departure.Status.PREPARED, Departure.Status.ACCEPTED)
+    departure.status = Departure.Status.CANCELLED
+    departure.save()
+    if departure.staff.status == Staff.Status.LEAVING:
+        departure.staff.status = Staff.Status.ACTIVE
+        departure.staff.save()
+    return departure
+
+
 def leaves_on(on: date) -> QuerySet[Leave]:
     return Leave.objects.filter(start_date__lte=on, end_date__gte=on)

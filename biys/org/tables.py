@@ -36,6 +36,9 @@ class StaffTable(BaseTable):
         model = Staff
         fields = ("last_name", "registry_no", "tckn", "title", "unit", "work_phone", "email", "status")
 
+    def value_last_name(self, record: Staff) -> str:
+        return f"{record.first_name} {record.last_name}"
+
     def render_last_name(self, record: Staff) -> str:
         from django.utils.html import format_html
 

@@ -81,5 +81,6 @@ urlpatterns = [
     path("departures/<int:pk>/prepare/", views.departure_prepare, name="departure_prepare"),
     path("departures/<int:pk>/accept/", views.departure_accept, name="departure_accept"),
     path("departures/<int:pk>/complete/", views.departure_complete, name="departure_complete"),
+    path("departures/<int:pk>/cancel/", views.departure_cancel, name="departure_cancel"),
     path("departures/<int:pk>/pdf/", views.departure_pdf, name="departure_pdf"),
 ]

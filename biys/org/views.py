@@ -115,7 +115,7 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
     require(request.user, Unit, "view")
     units = list(
         restrict(Unit.objects.all(), request.user)
-        .annotate(staff_total=Count("staff"))
+        .annotate(staff_total=Count("staff", filter=Q(staff__status__in=[Staff.Status.ACTIVE, Staff.Status.LEAVING])))
         .only("id", "name", "kind", "code", "depth", "path", "is_it")
         .order_by("path")
     )
@@ -420,6 +420,7 @@ class DepartureView(ObjectView):
             and instance.successor is not None
             and instance.successor.user_id == request.user.pk,
             "can_complete": can_change and instance.status == "accepted",
+            "can_cancel": can_change and instance.is_open,
         }
 
 
@@ -439,6 +440,9 @@ def _departure_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         elif step == "accept":
             services.accept_handover(departure, request.user)
             messages.success(request, _("You have accepted the handover."))
+        elif step == "cancel":
+            services.cancel_departure(departure)
+            messages.success(request, _("Departure cancelled."))
         else:
             services.complete_departure(departure)
             messages.success(request, _("Departure completed."))
@@ -460,6 +464,11 @@ def departure_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def departure_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return _departure_step(request, pk, "complete")
+
+
+@require_POST
+def departure_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _departure_step(request, pk, "cancel")
 
 
 def departure_pdf(request: HttpRequest, pk: int) -> HttpResponse:

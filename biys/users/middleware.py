@@ -6,8 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-_EXEMPT = ("users:mfa", "users:logout", "core:health", "javascript-catalog")
-
 
 class MFARequiredMiddleware:
     """A user whose role requires TOTP must verify (or first enrol) before any other page."""

@@ -36,7 +36,7 @@ ROLES: tuple[RoleDefinition, ...] = (
         _("Administrator (Head of department)"),
         _("Daire Başkanı / Müdür: everything, in every unit."),
         actions_all=("view", "add", "change", "delete"),
-        perms=("users.view_all_units", "users.view_personal_data"),
+        perms=("users.view_all_units", "users.view_personal_data", "core.view_changelogentry"),
         require_mfa=True,
     ),
     RoleDefinition(

@@ -83,6 +83,25 @@ class ApiTestCases:
             self.assertEqual(deleted.status_code, 204)
             self.assertTrue(ChangeLogEntry.objects.filter(object_id=str(pk), action="delete").exists())
 
+        def test_stale_update_with_if_match_is_refused(self) -> None:
+            if not self.update_field:
+                return
+            instance = self.make(self.own_unit)
+            etag = self.client.get(self.url(instance.pk), **self.auth())["ETag"]
+            self.model.objects.get(pk=instance.pk).save()  # someone else saves in between
+            value = self.api_data(self.own_unit)[self.update_field]
+            stale = self.client.patch(
+                self.url(instance.pk), {self.update_field: value}, content_type="application/json",
+                HTTP_IF_MATCH=etag, **self.auth(),
+            )  # fmt: skip
+            self.assertEqual(stale.status_code, 412)
+            fresh = self.client.get(self.url(instance.pk), **self.auth())["ETag"]
+            ok = self.client.patch(
+                self.url(instance.pk), {self.update_field: value}, content_type="application/json",
+                HTTP_IF_MATCH=fresh, **self.auth(),
+            )  # fmt: skip
+            self.assertEqual(ok.status_code, 200, ok.content[:300])
+
         def test_malformed_payload_is_400_with_field_names(self) -> None:
             response = self.client.post(self.url(), "{not json", content_type="application/json", **self.auth())
             self.assertEqual(response.status_code, 400)

@@ -245,14 +245,28 @@ def _acknowledgements(directive: Directive, people: dict[str, Staff]) -> None:
     for index, staff in enumerate(bound):
         if staff.pk in pending or index % 23 == 7:  # a few are overdue, for the overdue list
             continue
-        user = staff.user or User.objects.get(username="baskan")
-        Acknowledgement.objects.create(version=version, staff=staff, user=user)
+        Acknowledgement.objects.create(version=version, staff=staff, user=staff.user or _account_for(staff))
+
+
+def _account_for(staff: Staff) -> User:
+    """IT staff sign in through the directory in real life; in the demo they get a password-less account."""
+    user = User(username=f"p{staff.registry_no}".lower(), first_name=staff.first_name, last_name=staff.last_name,
+                unit=staff.unit, email=staff.email)  # fmt: skip
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(Role.objects.get(code="uzman").group_ptr)
+    staff.user = user
+    staff.save()
+    return user
 
 
 def _leave_and_departure(rng: random.Random, people: dict[str, Staff], units: dict[str, Unit]) -> None:
     today = timezone.localdate()
     holders = list(
-        Staff.objects.filter(duty_assignments__isnull=False, user__isnull=True).distinct().order_by("id")[:3]
+        Staff.objects.filter(duty_assignments__isnull=False)
+        .exclude(user__username__in=[row[0] for row in DEMO_USERS])
+        .distinct()
+        .order_by("id")[:3]
     )
     for staff in holders[:2]:
         Leave.objects.create(

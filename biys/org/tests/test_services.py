@@ -340,3 +340,16 @@ def test_reminders_mail_overdue_acknowledgements_and_due_reviews(version: Direct
     assert result == {"acknowledgement": 1, "review": 1}
     assert recipients == ["gec@example.gov.tr", "mudur@example.gov.tr"]
     assert late.email in mailoutbox[0].to
+
+
+def test_a_departure_called_off_is_kept_and_the_person_is_active_again(departure: Departure, client, tree) -> None:  # type: ignore[no-untyped-def]
+    services.prepare_handover(departure)
+    assert Staff.objects.get(pk=departure.staff_id).status == "leaving"
+    client.force_login(make_user("mudur", unit=tree["it"], perms=("org.view_departure", "org.change_departure")))
+    client.post(f"/teskilat/departures/{departure.pk}/cancel/")
+    departure.refresh_from_db()
+    assert departure.status == "cancelled"
+    assert departure.items.count() == 1
+    assert Staff.objects.get(pk=departure.staff_id).status == "active"
+    with pytest.raises(ValidationError):
+        services.complete_departure(departure)
