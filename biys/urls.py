@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("biys.core.urls")),
     path("hesap/", include("biys.users.urls")),
     path("teskilat/", include("biys.org.urls")),
+    path("envanter/", include("biys.inventory.urls")),
+    path("", include("biys.inventory.agents.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -23,6 +23,9 @@ class HandoverLine:
     reference: str
     description: str
     source: str = ""  # "app_label.model:pk"
+    # A blocking line must be settled (e.g. a custody item returned) before the departure can be
+    # completed (TMY md. 5/4); non-blocking lines (duties) pass to the successor automatically.
+    blocking: bool = False
 
 
 Provider = Callable[[Staff], Iterable[HandoverLine]]
@@ -51,3 +54,8 @@ def duty_lines(staff: Staff) -> Iterator[HandoverLine]:
 
 def collect(staff: Staff) -> list[HandoverLine]:
     return [line for provider in providers() for line in provider(staff)]
+
+
+def unsettled(staff: Staff) -> list[HandoverLine]:
+    """What still stops the person from leaving, asked again at completion time."""
+    return [line for line in collect(staff) if line.blocking]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from biys.core.calendar import get_calendar
 from biys.org.directives import parse_directive
-from biys.org.handover import collect
+from biys.org.handover import collect, unsettled
 from biys.org.models import (
     Acknowledgement,
     Departure,
@@ -220,6 +220,12 @@ def complete_departure(departure: Departure) -> Departure:
     if departure.status != Departure.Status.ACCEPTED:
         raise ValidationError(_("A departure can only be completed after the successor has accepted the handover."))
     staff, successor = departure.staff, departure.successor
+    open_lines = unsettled(staff)
+    if open_lines:
+        raise ValidationError(
+            _("These must be returned or handed over first (TMY md. 5/4): %(items)s")
+            % {"items": "; ".join(f"{line.reference} {line.description}".strip() for line in open_lines)}
+        )
     for assignment in DutyAssignment.objects.filter(staff=staff).filter(DutyAssignment.valid_on(departure.last_day)):
         assignment.valid_until = departure.last_day
         assignment.save()

@@ -6,12 +6,13 @@ from .agents import AgentLink, DiscoveredDevice, Installation, NetworkInterface,
 from .custody import CustodyDocument, CustodyItem, SharedAreaList
 from .disposal import CountLine, CountSession, DataSanitization, ScrapProposal
 from .movements import StockIssue, StockItem, StockLot, StockRequest, StockRequestLine, Voucher, VoucherLine
-from .register import Asset, AssetKind, Contract, Depot, Location, TasinirCode
+from .register import Asset, AssetKind, Commissioning, Contract, Depot, Location, TasinirCode
 
 __all__ = [
     "AgentLink",
     "Asset",
     "AssetKind",
+    "Commissioning",
     "Contract",
     "CountLine",
     "CountSession",

@@ -68,6 +68,7 @@ class ScrapProposal(DepotScopeMixin, BaseModel):
         ordering = ["-year", "-number", "-id"]
         verbose_name = _("write-off proposal")
         verbose_name_plural = _("write-off proposals")
+        permissions = [("approve_scrapproposal", _("Can approve a write-off (harcama yetkilisi)"))]
         constraints = [models.UniqueConstraint(fields=["depot", "year", "number"], name="scrap_number_per_year")]
 
     def __str__(self) -> str:

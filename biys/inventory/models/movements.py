@@ -110,6 +110,7 @@ class Voucher(DepotScopeMixin, BaseModel):
         ordering = ["-fiscal_year", "-number", "-id"]
         verbose_name = _("Varlık İşlem Fişi")
         verbose_name_plural = _("Varlık İşlem Fişleri")
+        permissions = [("post_voucher", _("Can post and reverse a VİF"))]
         constraints = [
             models.UniqueConstraint(fields=["depot", "fiscal_year", "number"], name="voucher_number_per_year"),
         ]
@@ -128,6 +129,22 @@ class Voucher(DepotScopeMixin, BaseModel):
     @property
     def total(self) -> Decimal:
         return sum((line.amount for line in self.lines.all()), Decimal("0"))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # TMY md. 39: a posted VİF is never edited; only its status may move to "reversed".
+        if self.pk is not None:
+            stored = Voucher.objects.filter(pk=self.pk).values("status").first()
+            if stored and stored["status"] != self.Status.DRAFT and not self._only_reversing(stored["status"]):
+                raise ValidationError(_("A posted VİF cannot be changed; post a reversing VİF instead (md. 39)."))
+        super().save(*args, **kwargs)
+
+    def _only_reversing(self, stored_status: str) -> bool:
+        return stored_status == self.Status.POSTED and self.status == self.Status.REVERSED
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self.status != self.Status.DRAFT:
+            raise ValidationError(_("A posted VİF cannot be deleted; post a reversing VİF instead (md. 39)."))
+        return super().delete(*args, **kwargs)
 
 
 class VoucherLine(BaseModel):
@@ -164,6 +181,11 @@ class VoucherLine(BaseModel):
     @property
     def amount(self) -> Decimal:
         return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.voucher.status != Voucher.Status.DRAFT:
+            raise ValidationError(_("The lines of a posted VİF cannot be changed (md. 39)."))
+        super().save(*args, **kwargs)
 
 
 class StockRequest(DepotScopeMixin, BaseModel):
@@ -202,6 +224,7 @@ class StockRequest(DepotScopeMixin, BaseModel):
         ordering = ["-year", "-number", "-id"]
         verbose_name = _("Taşınır İstek Belgesi")
         verbose_name_plural = _("Taşınır İstek Belgeleri")
+        permissions = [("approve_stockrequest", _("Can approve a Taşınır İstek Belgesi (written order)"))]
         constraints = [models.UniqueConstraint(fields=["depot", "year", "number"], name="request_number_per_year")]
 
     def __str__(self) -> str:

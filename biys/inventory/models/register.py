@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from biys.core.models import SearchableModel, sees_all_units
+from biys.core.models import BaseModel, SearchableModel, sees_all_units
 
 
 class TasinirCode(SearchableModel):
@@ -330,3 +330,31 @@ class Asset(SearchableModel):
             return Q()
         query = super().scope(user)
         return query | Q(holder__user_id=user.pk) if query else query
+
+
+class Commissioning(BaseModel):
+    """The commissioning checklist of a new computer (Nizip md. 12/49): tested, installed and registered
+    on the network before it may be handed to a user."""
+
+    asset = models.OneToOneField(Asset, verbose_name=_("asset"), on_delete=models.CASCADE, related_name="commissioning")
+    tested = models.BooleanField(_("tested"), default=False)
+    installed = models.BooleanField(_("operating system and software installed"), default=False)
+    network_registered = models.BooleanField(_("registered on the network"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    done_by = models.ForeignKey(
+        "org.Staff", verbose_name=_("done by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
+
+    scope_unit_field = "asset__owner_unit"
+
+    class Meta:
+        verbose_name = _("commissioning")
+        verbose_name_plural = _("commissionings")
+
+    def __str__(self) -> str:
+        return f"{self.asset.sicil_no}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.tested and self.installed and self.network_registered

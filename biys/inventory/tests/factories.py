@@ -9,6 +9,7 @@ from biys.inventory.models import (
     AgentLink,
     Asset,
     AssetKind,
+    Commissioning,
     Contract,
     CountLine,
     CountSession,
@@ -136,6 +137,7 @@ FACTORIES = {
         "Yerinde servis",
     ),
     Asset: (asset, "serial", "5CD1234XYZ"),
+    Commissioning: (lambda: Commissioning.objects.create(asset=asset()), "tested", True),
     CustodyDocument: (custody_document, "note", "Yeni personel"),
     CustodyItem: (
         lambda: CustodyItem.objects.create(document=custody_document(), asset=asset()),

@@ -353,3 +353,15 @@ def test_a_departure_called_off_is_kept_and_the_person_is_active_again(departure
     assert Staff.objects.get(pk=departure.staff_id).status == "active"
     with pytest.raises(ValidationError):
         services.complete_departure(departure)
+
+
+def test_blocking_handover_lines_stop_the_departure_until_settled(departure: Departure) -> None:
+    services.prepare_handover(departure)
+    services.accept_handover(departure, departure.successor.user)
+    laptop = HandoverLine(kind="custody", reference="255.02.01.01.02-24-00001", description="Dizüstü", blocking=True)
+    providers = mock.patch("biys.org.handover.providers", return_value=[lambda staff: [laptop]])
+    with providers, pytest.raises(ValidationError, match=r"255\.02\.01\.01\.02-24-00001"):
+        services.complete_departure(departure)
+    assert Departure.objects.get(pk=departure.pk).status == "accepted"
+    services.complete_departure(departure)  # returned: nothing blocks any more
+    assert Departure.objects.get(pk=departure.pk).status == "completed"

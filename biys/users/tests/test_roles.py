@@ -40,13 +40,31 @@ def test_branch_managers_manage_staff_work_but_not_units() -> None:
     assert "org.change_unit" not in granted and "users.change_role" not in granted
 
 
-def test_a_requester_sees_units_and_directives_only() -> None:
+def test_a_requester_sees_units_directives_and_asks_the_depot() -> None:
     assert perms("birim_kullanicisi") == {
         "org.view_unit",
         "org.view_municipality",
         "org.view_directive",
         "org.view_directiveversion",
+        "inventory.view_asset",
+        "inventory.view_custodydocument",
+        "inventory.add_stockrequest",
+        "inventory.add_stockrequestline",
+        "inventory.view_stockrequest",
     }
+
+
+def test_records_and_control_officers_are_separate_roles() -> None:
+    records, control = perms("tasinir_kayit"), perms("tasinir_kontrol")
+    assert {"inventory.post_voucher", "inventory.add_voucher", "inventory.change_custodydocument"} <= records
+    assert not [p for p in control if p.split(".")[1].startswith(("add_", "change_", "delete_", "post_"))]
+
+
+def test_only_managers_approve_written_orders_and_write_offs() -> None:
+    for code in ("uzman", "tasinir_kayit", "tasinir_kontrol", "birim_kullanicisi", "denetci"):
+        assert "inventory.approve_stockrequest" not in perms(code), code
+    assert "inventory.approve_stockrequest" in perms("sube_muduru")
+    assert "inventory.approve_scrapproposal" in perms("yonetici")
 
 
 def test_sync_is_idempotent_and_keeps_admin_settings() -> None:
