@@ -6,8 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-def bootstrap(form: forms.BaseForm) -> None:
-    """Give every widget the Bootstrap class it needs; errors mark the field invalid."""
+def bootstrap(form: forms.BaseForm, mark_errors: bool = True) -> None:
+    """Give every widget the Bootstrap class it needs; errors mark the field invalid.
+
+    ``mark_errors=False`` must be used before validation (in ``__init__``): reading ``form.errors``
+    validates the form at once, before a subclass has narrowed its querysets.
+    """
     for name, field in form.fields.items():
         widget = field.widget
         if isinstance(widget, forms.HiddenInput):
@@ -18,7 +22,7 @@ def bootstrap(form: forms.BaseForm) -> None:
             css = "form-select"
         else:
             css = "form-control"
-        if form.is_bound and name in form.errors:
+        if mark_errors and form.is_bound and name in form.errors:
             css += " is-invalid"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
         if isinstance(widget, forms.DateInput):
@@ -39,7 +43,7 @@ class BaseModelForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.fields["_version"].initial = self.instance.updated_at.isoformat()
-        bootstrap(self)
+        bootstrap(self, mark_errors=False)
 
     def full_clean(self) -> None:
         super().full_clean()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import django_filters
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -48,20 +50,31 @@ class ChangeLogFilterSet(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(choices=ChangeLogEntry.Action.choices, label=_("Action"))
     object_type = django_filters.CharFilter(method="by_type", label=_("Object type"))
     request_id = django_filters.CharFilter(label=_("Request id"))
+    # Day bounds become a time range (not time::date), so the index on time is used on 10⁶+ rows.
     time_after = django_filters.DateFilter(
-        field_name="time", lookup_expr="date__gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        method="from_day", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
     time_before = django_filters.DateFilter(
-        field_name="time", lookup_expr="date__lte", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+        method="to_day", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     class Meta:
         model = ChangeLogEntry
         fields = ["user_name", "action", "request_id"]
 
+    def from_day(self, queryset: Any, name: str, value: date) -> Any:
+        return queryset.filter(time__gte=_day_start(value))
+
+    def to_day(self, queryset: Any, name: str, value: date) -> Any:
+        return queryset.filter(time__lt=_day_start(value + timedelta(days=1)))
+
     def by_type(self, queryset: Any, name: str, value: str) -> Any:
         app_label, _sep, model = value.partition(".")
         return queryset.filter(content_type__app_label=app_label, content_type__model=model)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class ChangeLogTable(BaseTable):

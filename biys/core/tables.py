@@ -23,6 +23,9 @@ class LinkColumn(tables.Column):
     def render(self, value: Any, record: Any) -> str:
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
 
+    def value(self, value: Any) -> Any:
+        return value  # exports get the text, not the link
+
 
 class MaskedColumn(tables.Column):
     """Personal data shown masked in lists (KVKK md. 12): only the last 4 characters."""

@@ -154,3 +154,17 @@ def test_the_change_log_is_for_auditors_and_the_head_only(client) -> None:  # ty
     unit = make_unit("Bilgi İşlem", code="BIM")
     client.force_login(make_user("teknisyen", unit=unit, roles=("uzman",)))
     assert client.get("/changelog/").status_code == 403
+
+
+def test_the_day_filter_keeps_entries_of_that_istanbul_day_only(client) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    unit = make_unit("Bilgi İşlem", code="BIM")
+    CalendarDay.objects.create(date=date(2027, 1, 1), kind="day_off", description="bugün")
+    today = timezone.localdate()
+    client.force_login(make_user("denetci", unit=unit, roles=("denetci",)))
+    rows = client.get("/changelog/", {"time_after": today.isoformat(), "time_before": today.isoformat()})
+    assert any(row.record.object_repr.startswith("01.01.2027") for row in rows.context["table"].page.object_list)
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    empty = client.get("/changelog/", {"time_after": tomorrow})
+    assert list(empty.context["table"].page.object_list) == []

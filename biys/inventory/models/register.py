@@ -22,7 +22,7 @@ class TasinirCode(SearchableModel):
 
     code = models.CharField(_("code"), max_length=30, unique=True)
     level = models.PositiveSmallIntegerField(_("level"))
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=255)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent code"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )

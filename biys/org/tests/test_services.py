@@ -365,3 +365,14 @@ def test_blocking_handover_lines_stop_the_departure_until_settled(departure: Dep
     assert Departure.objects.get(pk=departure.pk).status == "accepted"
     services.complete_departure(departure)  # returned: nothing blocks any more
     assert Departure.objects.get(pk=departure.pk).status == "completed"
+
+
+def test_duties_go_to_it_staff_only(client, duty: Duty, tree: dict[str, Unit]) -> None:  # type: ignore[no-untyped-def]
+    outsider = person(tree["other"], "Fen")
+    perms = ("org.add_dutyassignment", "org.view_dutyassignment", "users.view_all_units")
+    client.force_login(make_user("sef", unit=tree["it"], perms=perms))
+    data = {"duty": duty.pk, "staff": outsider.pk, "valid_from": "2026-01-01"}
+    response = client.post("/teskilat/duty-assignments/add/", data)
+    assert response.status_code == 422
+    assert "staff" in response.context["form"].errors
+    assert not DutyAssignment.objects.filter(staff=outsider).exists()

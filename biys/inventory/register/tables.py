@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from biys.core.tables import BaseTable, BooleanIconColumn, LinkColumn
+from biys.inventory.models import Asset, AssetKind, Contract, Depot, Location, TasinirCode
+
+STATUS_COLOURS: dict[str, str] = {
+    Asset.Status.IN_DEPOT: "secondary",
+    Asset.Status.COMMISSIONING: "warning",
+    Asset.Status.IN_USE: "success",
+    Asset.Status.IN_REPAIR: "danger",
+    Asset.Status.AT_VENDOR: "danger",
+    Asset.Status.LENT: "info",
+}
+
+
+class PlainLinkColumn(LinkColumn):
+    """A link on the page, plain text in Excel/CSV exports."""
+
+    def value(self, value: Any) -> Any:
+        return value
+
+
+class TasinirCodeTable(BaseTable):
+    code = PlainLinkColumn()
+    name = tables.Column(attrs={"td": {"class": "text-wrap"}})
+    account = tables.Column(verbose_name=_("Account"), accessor="code", orderable=False)
+    is_active = BooleanIconColumn()
+
+    class Meta(BaseTable.Meta):
+        model = TasinirCode
+        fields = ("code", "name", "level", "account", "list_version", "is_active")
+
+    def render_account(self, record: TasinirCode) -> str:
+        return record.account
+
+    def value_account(self, record: TasinirCode) -> str:
+        return record.account
+
+
+class AssetKindTable(BaseTable):
+    name = PlainLinkColumn()
+    tasinir_code = tables.Column(linkify=True, order_by=("tasinir_code__code",))
+    needs_commissioning = BooleanIconColumn()
+    has_storage = BooleanIconColumn()
+
+    class Meta(BaseTable.Meta):
+        model = AssetKind
+        fields = ("name", "category", "tasinir_code", "unit_of_measure", "needs_commissioning", "has_storage")
+
+
+class DepotTable(BaseTable):
+    name = PlainLinkColumn()
+    unit = tables.Column(linkify=True, order_by=("unit__name",))
+    records_officer = tables.Column(linkify=True, order_by=("records_officer__last_name",))
+    control_officer = tables.Column(linkify=True, order_by=("control_officer__last_name",))
+    is_active = BooleanIconColumn()
+
+    class Meta(BaseTable.Meta):
+        model = Depot
+        fields = ("institutional_code", "code", "name", "unit", "records_officer", "control_officer", "is_active")
+
+
+class LocationTable(BaseTable):
+    building = PlainLinkColumn()
+    unit = tables.Column(linkify=True, order_by=("unit__name",))
+    responsible = tables.Column(linkify=True, order_by=("responsible__last_name",))
+
+    class Meta(BaseTable.Meta):
+        model = Location
+        fields = ("building", "floor", "room", "unit", "responsible")
+
+
+class ContractTable(BaseTable):
+    name = PlainLinkColumn()
+    start_date = tables.DateColumn(format="d.m.Y")
+    end_date = tables.DateColumn(format="d.m.Y")
+
+    class Meta(BaseTable.Meta):
+        model = Contract
+        fields = ("name", "vendor", "start_date", "end_date", "contact")
+
+
+class StatusColumn(tables.Column):
+    def render(self, value: Any, record: Asset) -> str:
+        colour = STATUS_COLOURS.get(record.status, "dark")
+        return format_html('<span class="badge text-bg-{}">{}</span>', colour, record.get_status_display())
+
+    def value(self, record: Asset, value: Any) -> str:
+        return str(record.get_status_display())
+
+
+class AssetTable(BaseTable):
+    sicil_no = PlainLinkColumn()
+    name = tables.Column()
+    kind = tables.Column(linkify=True, order_by=("kind__name",))
+    status = StatusColumn()
+    owner_unit = tables.Column(linkify=True, order_by=("owner_unit__name",))
+    location = tables.Column(linkify=True, order_by=("location__building", "location__floor", "location__room"))
+    holder = tables.Column(linkify=True, order_by=("holder__last_name", "holder__first_name"))
+    warranty_end = tables.DateColumn(format="d.m.Y")
+
+    class Meta(BaseTable.Meta):
+        model = Asset
+        fields = (
+            "sicil_no",
+            "name",
+            "kind",
+            "brand",
+            "model",
+            "serial",
+            "status",
+            "owner_unit",
+            "location",
+            "holder",
+            "hostname",
+            "warranty_end",
+        )
+
+
+class ExpiryTable(BaseTable):
+    expiry_group = tables.Column(verbose_name=_("Group"), order_by=("ends_on",))
+    ends_on = tables.DateColumn(verbose_name=_("Ends on"), format="d.m.Y")
+    days_left = tables.Column(verbose_name=_("Days left"), accessor="ends_on", order_by=("ends_on",))
+    sicil_no = PlainLinkColumn()
+    name = tables.Column()
+    kind = tables.Column(order_by=("kind__name",))
+    owner_unit = tables.Column(order_by=("owner_unit__name",))
+    warranty_end = tables.DateColumn(format="d.m.Y")
+    contract = tables.Column(linkify=True, order_by=("contract__name",))
+    contract_end = tables.DateColumn(verbose_name=_("Contract end"), accessor="contract__end_date", format="d.m.Y")
+
+    class Meta(BaseTable.Meta):
+        model = Asset
+        fields = (
+            "expiry_group",
+            "ends_on",
+            "days_left",
+            "sicil_no",
+            "name",
+            "kind",
+            "owner_unit",
+            "warranty_end",
+            "contract",
+            "contract_end",
+        )
+        order_by = ("ends_on",)
+
+    def render_expiry_group(self, value: str) -> str:
+        if value == "expired":
+            return format_html('<span class="badge text-bg-danger">{}</span>', _("Expired"))
+        return format_html('<span class="badge text-bg-warning">{}</span>', _("Expiring"))
+
+    def value_expiry_group(self, value: str) -> str:
+        return str(_("Expired") if value == "expired" else _("Expiring"))
+
+    def render_days_left(self, value: Any) -> int:
+        return int((value - timezone.localdate()).days)
+
+    def value_days_left(self, value: Any) -> int:
+        return self.render_days_left(value)
