@@ -261,6 +261,7 @@ DJANGO_TABLES2_PAGE_RANGE = 7
 # Later apps (inventory custody, service desk tickets, documents) append their own.
 BIYS_HANDOVER_PROVIDERS = [
     "biys.org.handover.duty_lines",
+    "biys.inventory.custody.handover.custody_lines",
 ]
 
 LOGGING = {

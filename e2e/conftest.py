@@ -11,11 +11,11 @@ import os
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM calls there.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
-import pytest  # noqa: E402
+import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,7 +28,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -55,19 +54,33 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def artifacts() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
+def demo_snapshot() -> dict[str, Any]:
+    """Holds the copy of the database taken after the first ``load_demo()`` of the session."""
+    return {}
 
 
 @pytest.fixture
-def demo(transactional_db: None) -> None:
-    """The demo municipality, loaded afresh for every test (transactional tests flush the database)."""
+def demo(transactional_db: None, demo_snapshot: dict[str, Any]) -> None:
+    """The demo municipality, afresh for every test (transactional tests empty the database after each test).
+
+    The first test loads it with ``load_demo()`` and keeps a copy of the database; later tests get the copy back,
+    which is exact and takes milliseconds instead of seconds (see e2e/snapshot.py).
+    """
     from biys.org.demo.loader import load_demo
     from biys.users.roles import sync_roles
+    from e2e import snapshot
 
-    sync_roles()  # roles come from post_migrate; make sure they exist whatever flushed before
-    assert load_demo().created
+    if "copy" in demo_snapshot:
+        snapshot.restore(demo_snapshot["copy"])
+    else:
+        sync_roles()  # roles come from post_migrate; make sure they exist whatever emptied the database before
+        assert load_demo().created
+        demo_snapshot["copy"] = snapshot.take()
+
+    from biys.org.models import Municipality, Staff
+
+    assert Municipality.objects.filter(pk=1).exists()
+    assert Staff.objects.filter(user__username="teknisyen").exists()
 
 
 def _new_page(browser: Any, live_server: Any, viewport: dict[str, int]) -> Iterator[Any]:

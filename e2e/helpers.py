@@ -36,9 +36,7 @@ def path_of(page: Any) -> str:
 
 def assert_styled(page: Any) -> None:
     """Bootstrap and the BİYS stylesheet are loaded and applied (whitenoise serves them from the finders)."""
-    sheets = page.evaluate(
-        "Array.from(document.styleSheets).filter(s => s.href).map(s => [s.href, s.cssRules.length])"
-    )
+    sheets = page.evaluate("Array.from(document.styleSheets).filter(s => s.href).map(s => [s.href, s.cssRules.length])")
     loaded = {href.rsplit("/", 1)[-1]: rules for href, rules in sheets}
     assert loaded.get("bootstrap.min.css", 0) > 100, loaded
     assert "biys.css" in loaded, loaded

@@ -75,9 +75,16 @@ def post_voucher(voucher: Voucher, user: Any) -> Voucher:
     """Number and freeze a draft VİF. Exits of items need an approved written order (Nizip md. 12/17)."""
     if not user.has_perm("inventory.post_voucher"):
         raise PermissionDenied
-    voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
+    # of=("self",): PostgreSQL refuses FOR UPDATE across the nullable officer join.
+    voucher = (
+        Voucher.objects.select_for_update(of=("self",)).select_related("depot__control_officer").get(pk=voucher.pk)
+    )
     if voucher.status != Voucher.Status.DRAFT:
         raise ValidationError(_("Only a draft VİF can be posted."))
+    officer = voucher.depot.control_officer
+    if officer is not None and officer.user_id is not None and officer.user_id == user.pk:
+        # TMY md. 6/3: the control officer checks the records; they never keep them.
+        raise ValidationError(_("The control officer of a depot may not post its VİFs (TMY md. 6/3)."))
     voucher.full_clean()
     if voucher.kind in (Voucher.Kind.CONSUMPTION, Voucher.Kind.TRANSFER_OUT) and (
         voucher.request is None or voucher.request.status not in ("approved", "issued")

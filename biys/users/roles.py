@@ -106,7 +106,7 @@ ROLES: tuple[RoleDefinition, ...] = (
         _("Taşınır Kayıt Yetkilisi (TMY md. 6): keeps the depot and issues VİF and handover documents."),
         actions_all=("view",),
         models_edit=INVENTORY_RECORDS,
-        perms=("inventory.view_all_assets", "inventory.post_voucher"),
+        perms=("inventory.view_all_assets", "inventory.post_voucher", "inventory.delete_voucher"),
     ),
     RoleDefinition(
         "tasinir_kontrol",

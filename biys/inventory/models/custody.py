@@ -116,5 +116,14 @@ class SharedAreaList(BaseModel):
         verbose_name = _("Dayanıklı Taşınırlar Listesi")
         verbose_name_plural = _("Dayanıklı Taşınırlar Listeleri")
 
+    @classmethod
+    def scope(cls, user: Any) -> Q:
+        if not user.is_authenticated:
+            return Q(pk__in=[])
+        if sees_all_units(user) or user.has_perm("inventory.view_all_assets"):
+            return Q()
+        query = super().scope(user)
+        return query | Q(responsible__user_id=user.pk) if query else query
+
     def __str__(self) -> str:
         return f"{self.location} {self.date:%d.%m.%Y}"

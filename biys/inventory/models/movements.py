@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from biys.core.models import BaseModel, SearchableModel, sees_all_units
+from biys.core.models import BaseModel, SearchableModel, sees_all_units, user_unit_path
 
 from .register import Asset, Depot, TasinirCode
 
@@ -219,6 +219,13 @@ class StockRequest(DepotScopeMixin, BaseModel):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
     purpose = models.TextField(_("purpose"), blank=True)
+
+    @classmethod
+    def scope(cls, user: Any) -> Q:
+        """The depot's side sees its requests; the requesting unit sees its own, whoever keeps the depot."""
+        query = super().scope(user)
+        path = user_unit_path(user) if user.is_authenticated else None
+        return query | Q(unit__path__startswith=path) if query and path else query
 
     class Meta:
         ordering = ["-year", "-number", "-id"]

@@ -93,3 +93,13 @@ def test_lines_need_a_positive_quantity(depot: Depot, toner: TasinirCode) -> Non
     with pytest.raises(ValidationError, match="HP 26A"):
         vouchers.create_voucher(depot, "purchase", date(2026, 3, 2), [line(toner, "0")])
     assert not Voucher.objects.exists()
+
+
+def test_the_control_officer_may_not_post(depot: Depot, toner: TasinirCode) -> None:
+    officer_user = make_user("kontrol", unit=depot.unit, roles=("tasinir_kayit",))
+    officer = Staff.objects.create(first_name="Dilek", last_name="Sezer", unit=depot.unit, user=officer_user)
+    Depot.objects.filter(pk=depot.pk).update(control_officer=officer)
+    draft = vouchers.create_voucher(depot, "purchase", date(2026, 3, 2), [line(toner)])
+    with pytest.raises(ValidationError, match=r"6/3"):
+        vouchers.post_voucher(draft, officer_user)
+    assert Voucher.objects.get(pk=draft.pk).status == "draft"
