@@ -96,8 +96,10 @@ def _node_svg(node: Node) -> list[str]:
         f'height="{BOX_H}" rx="6" fill="{fill}" stroke="#6c757d"/>'
     ]
     centre = node.x + BOX_W / 2
-    for index, line in enumerate(_wrap(unit.name)):
-        y = node.y + 16 + index * 13
+    lines = _wrap(unit.name)
+    top = node.y + (BOX_H - 13 * len(lines)) / 2 + 10  # centre the block of lines in the box
+    for index, line in enumerate(lines):
+        y = top + index * 13
         out.append(f'<text x="{centre:.0f}" y="{y:.0f}" text-anchor="middle">{escape(line)}</text>')
     out.append("</a>")
     for child in node.children:

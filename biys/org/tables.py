@@ -27,10 +27,16 @@ class PositionTable(BaseTable):
         fields = ("name", "unit", "is_head")
 
 
+WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+
+
 class StaffTable(BaseTable):
     last_name = LinkColumn(verbose_name=_("Name"), order_by=("last_name", "first_name"))
-    tckn = MaskedColumn(orderable=False)
+    registry_no = tables.Column(attrs=WIDE_ONLY)
+    tckn = MaskedColumn(orderable=False, attrs=WIDE_ONLY)
     unit = tables.Column(linkify=True, order_by=("unit__name",))
+    work_phone = tables.Column(attrs=WIDE_ONLY)
+    email = tables.EmailColumn(attrs=WIDE_ONLY)
 
     class Meta(BaseTable.Meta):
         model = Staff

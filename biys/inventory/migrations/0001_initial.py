@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('org', '0003_initial'),
+        ('org', '0003_duty_sensitive_help_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from biys.core.models import BaseModel, SearchableModel
 from biys.core.validators import validate_image_upload
 
+PATH_DIGITS = 8  # fixed width so that ordering by path lists a tree depth-first, in creation order
 detsis_validator = RegexValidator(r"^\d{8}$", _("The DETSİS number has 8 digits."))
 
 
@@ -73,7 +74,7 @@ class Municipality(BaseModel):
 class Unit(SearchableModel):
     """One unit of the municipality's organization tree, of any depth.
 
-    ``path`` is a materialized path of ids ("12.40.57.") so that a subtree is one indexed
+    ``path`` is a materialized path of zero-padded ids ("00000012.00000040.") so that a subtree is one indexed
     ``LIKE 'prefix%'`` query on SQLite and PostgreSQL alike; it is derived and kept in ``save``.
     """
 
@@ -140,7 +141,7 @@ class Unit(SearchableModel):
         self.clean()
         super().save(*args, **kwargs)
         parent_path = self.parent.path if self.parent_id else ""
-        new_path = f"{parent_path}{self.pk}."
+        new_path = f"{parent_path}{self.pk:0{PATH_DIGITS}d}."
         if new_path != old_path:
             self.path, self.depth = new_path, new_path.count(".") - 1
             Unit.objects.filter(pk=self.pk).update(path=new_path, depth=self.depth)

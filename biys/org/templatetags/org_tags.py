@@ -13,5 +13,5 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 @register.filter
 def directive_text(text: str) -> SafeString:
     """Show a directive converted from PDF: escape it, then turn its **bold** markers into <strong>."""
-    html = _BOLD.sub(r"<strong>\1</strong>", escape(text or "").replace("**</strong>", "</strong>"))
+    html = _BOLD.sub(r"<strong>\1</strong>", escape((text or "").strip()))
     return mark_safe(html.replace("**", ""))  # noqa: S308 - built from escaped text only

@@ -49,14 +49,24 @@ def person(unit: Unit, name: str = "Ali", **extra: object) -> Staff:
 
 def test_paths_follow_the_tree_and_a_move_carries_the_subtree(tree: dict[str, Unit]) -> None:
     section = Unit.objects.get(pk=tree["section"].pk)
-    assert section.path == f"{tree['root'].pk}.{tree['it'].pk}.{tree['branch'].pk}.{section.pk}."
+    assert section.path == "".join(f"{u.pk:08d}." for u in (tree["root"], tree["it"], tree["branch"], section))
     branch = Unit.objects.get(pk=tree["branch"].pk)
     branch.parent = tree["other"]
     branch.save()
     section.refresh_from_db()
-    assert section.path == f"{tree['root'].pk}.{tree['other'].pk}.{branch.pk}.{section.pk}."
+    assert section.path == "".join(f"{u.pk:08d}." for u in (tree["root"], tree["other"], branch, section))
     assert section.depth == 3
     assert list(tree["other"].descendants().values_list("pk", flat=True).order_by("pk")) == [branch.pk, section.pk]
+
+
+def test_the_tree_lists_depth_first_whatever_the_ids(tree: dict[str, Unit]) -> None:
+    # Ids 9 and 10 under the same parent: unpadded paths would sort "10." before "9.".
+    while Unit.objects.order_by("-pk").first().pk < 8:
+        make_unit("Dolgu", parent=tree["other"], code=f"X{Unit.objects.count()}")
+    ninth = make_unit("Dokuzuncu", parent=tree["root"], code="N9")
+    tenth = make_unit("Onuncu", parent=tree["root"], code="N10")
+    order = [u.pk for u in Unit.objects.filter(parent=tree["root"]).order_by("path")]
+    assert order.index(ninth.pk) < order.index(tenth.pk)
 
 
 def test_a_unit_cannot_be_moved_under_itself_or_its_descendants(tree: dict[str, Unit]) -> None:
