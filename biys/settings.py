@@ -255,6 +255,7 @@ if DEBUG and not env_str("EMAIL_HOST"):
 
 # --- Tables, logging -------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 DJANGO_TABLES2_PAGE_RANGE = 7
 
 # Extension point for departure handovers: callables (staff) -> iterable of HandoverLine.

@@ -30,6 +30,7 @@ class UnitTreeFilter(django_filters.ModelChoiceFilter):
         self.field_path = field_path
         kwargs.setdefault("queryset", Unit.objects.only("id", "name", "path").order_by("path"))
         kwargs.setdefault("label", _("Unit"))
+        kwargs.setdefault("empty_label", _("All"))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs: QuerySet[Any], value: Unit | None) -> QuerySet[Any]:
