@@ -81,6 +81,10 @@ def post_voucher(voucher: Voucher, user: Any) -> Voucher:
     )
     if voucher.status != Voucher.Status.DRAFT:
         raise ValidationError(_("Only a draft VİF can be posted."))
+    from biys.inventory.disposal.services import frozen_message, movements_frozen  # late: disposal imports us
+
+    if movements_frozen(voucher.depot_id):
+        raise ValidationError(frozen_message())
     officer = voucher.depot.control_officer
     if officer is not None and officer.user_id is not None and officer.user_id == user.pk:
         # TMY md. 6/3: the control officer checks the records; they never keep them.

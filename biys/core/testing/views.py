@@ -52,9 +52,13 @@ class ViewTestCases:
             return reverse(f"{meta.app_label}:{meta.model_name}{suffix}", kwargs=kwargs or None)
 
         def log(self, instance: Any, action: str) -> Any:
-            return ChangeLogEntry.objects.filter(
-                content_type__model=self.model._meta.model_name, object_id=str(instance.pk), action=action
-            ).last()
+            return (
+                ChangeLogEntry.objects.filter(
+                    content_type__model=self.model._meta.model_name, object_id=str(instance.pk), action=action
+                )
+                .order_by("-id")
+                .first()
+            )
 
         # -- the tests ----------------------------------------------------------------------------
         def test_anonymous_is_sent_to_login(self) -> None:

@@ -103,3 +103,13 @@ def test_the_control_officer_may_not_post(depot: Depot, toner: TasinirCode) -> N
     with pytest.raises(ValidationError, match=r"6/3"):
         vouchers.post_voucher(draft, officer_user)
     assert Voucher.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_an_open_count_freezes_posting_in_its_depot(depot: Depot, toner: TasinirCode, clerk) -> None:  # type: ignore[no-untyped-def]
+    from biys.inventory.models import CountSession
+
+    CountSession.objects.create(depot=depot, date=date(2026, 3, 2), freeze_movements=True)
+    draft = vouchers.create_voucher(depot, "purchase", date(2026, 3, 2), [line(toner)])
+    with pytest.raises(ValidationError):
+        vouchers.post_voucher(draft, clerk)
+    assert Voucher.objects.get(pk=draft.pk).status == "draft"

@@ -96,6 +96,9 @@ def load_demo(it_staff: int = 60, other_staff: int = 300, seed: int = 2026) -> D
         directive = _directive(units)
         _assign_duties(rng, directive, units)
         _acknowledgements(directive, people)
+        from biys.inventory.demo import load_inventory_demo  # the inventory builds on the organization
+
+        load_inventory_demo(rng, units, _duty_holders()[:10])
         _leave_and_departure(rng, people, units)
         CalendarDay.objects.create(
             date=date(2026, 12, 31),
@@ -262,12 +265,7 @@ def _account_for(staff: Staff) -> User:
 
 def _leave_and_departure(rng: random.Random, people: dict[str, Staff], units: dict[str, Unit]) -> None:
     today = timezone.localdate()
-    holders = list(
-        Staff.objects.filter(duty_assignments__isnull=False)
-        .exclude(user__username__in=[row[0] for row in DEMO_USERS])
-        .distinct()
-        .order_by("id")[:3]
-    )
+    holders = _duty_holders()[:3]
     for staff in holders[:2]:
         Leave.objects.create(
             staff=staff,
@@ -284,6 +282,16 @@ def _leave_and_departure(rng: random.Random, people: dict[str, Staff], units: di
         successor=people["teknisyen"],
     )
     services.prepare_handover(departure)
+
+
+def _duty_holders() -> list[Staff]:
+    """IT staff holding duties who are not demo logins: the leave, the departure and custody go to them."""
+    return list(
+        Staff.objects.filter(duty_assignments__isnull=False)
+        .exclude(user__username__in=[row[0] for row in DEMO_USERS])
+        .distinct()
+        .order_by("id")
+    )
 
 
 def _logins() -> list[tuple[str, str, str]]:
