@@ -79,6 +79,8 @@ def _computers(
         warranty_end=date(2029, 2, 10),
         voucher_date=date(2026, 2, 12),
     )
+    if registration.voucher is not None:  # the purchase VİF (md. 15), posted by the records officer
+        post_and_receive(registration.voucher, User.objects.get(username="kayit"))
     technician = Staff.objects.get(user__username="teknisyen")
     for asset in registration.assets:
         complete_commissioning(asset, tested=True, installed=True, network_registered=True, done_by=technician)

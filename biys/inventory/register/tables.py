@@ -97,7 +97,7 @@ class StatusColumn(tables.Column):
 
 
 class AssetTable(BaseTable):
-    sicil_no = PlainLinkColumn()
+    sicil_no = PlainLinkColumn(attrs={"td": {"class": "text-nowrap"}})
     name = tables.Column()
     kind = tables.Column(linkify=True, order_by=("kind__name",))
     status = StatusColumn()
@@ -128,7 +128,7 @@ class ExpiryTable(BaseTable):
     expiry_group = tables.Column(verbose_name=_("Group"), order_by=("ends_on",))
     ends_on = tables.DateColumn(verbose_name=_("Ends on"), format="d.m.Y")
     days_left = tables.Column(verbose_name=_("Days left"), accessor="ends_on", order_by=("ends_on",))
-    sicil_no = PlainLinkColumn()
+    sicil_no = PlainLinkColumn(attrs={"td": {"class": "text-nowrap"}})
     name = tables.Column()
     kind = tables.Column(order_by=("kind__name",))
     owner_unit = tables.Column(order_by=("owner_unit__name",))
