@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the test suite drives for real: the browser, the LDAP server and its headers.
-TEST_DEBS := chromium slapd ldap-utils libldap2-dev libsasl2-dev gettext poppler-utils
+TEST_DEBS := chromium slapd ldap-utils libldap2-dev libsasl2-dev gettext poppler-utils \
+	fusioninventory-agent ocsinventory-agent libio-socket-ssl-perl
 
 .PHONY: run test install install-dev system-deps lint format messages bench clean
 

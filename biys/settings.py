@@ -253,6 +253,18 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "biys@localhost")
 if DEBUG and not env_str("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
+# --- Inventory agents (biys.inventory.agents) ------------------------------------------------
+BIYS_AGENT_USER = env_str("AGENT_USER", "agent")
+BIYS_AGENT_PASSWORD = env_secret("AGENT_PASSWORD")  # empty = no HTTP Basic check
+BIYS_AGENT_REALM = env_str("AGENT_REALM", "BIYS")
+BIYS_AGENT_MAX_BODY_MB = env_int("AGENT_MAX_BODY_MB", 20, minimum=1, maximum=512)
+BIYS_AGENT_MAX_QUEUED = env_int("AGENT_MAX_QUEUED", 1000, minimum=0)
+BIYS_AGENT_FREQUENCY_HOURS = env_int("AGENT_FREQUENCY_HOURS", 24, minimum=1, maximum=720)
+BIYS_AGENT_RETRY_SECONDS = env_int("AGENT_RETRY_SECONDS", 600, minimum=60, maximum=86400)
+BIYS_AGENT_MATCH_RULES = env_list("AGENT_MATCH_RULES", ["device_id", "uuid", "serial", "mac"])
+if set(BIYS_AGENT_MATCH_RULES) - {"device_id", "uuid", "serial", "mac"}:
+    raise ImproperlyConfigured("AGENT_MATCH_RULES: use device_id, uuid, serial, mac")
+
 # --- Tables, logging -------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 FILTERS_EMPTY_CHOICE_LABEL = _("All")

@@ -148,7 +148,7 @@ class DiscoveredDevice(BaseModel):
     serial = models.CharField(_("serial number"), max_length=100, blank=True)
     hardware_uuid = models.CharField(_("hardware UUID"), max_length=64, blank=True)
     mac_addresses = models.JSONField(_("MAC addresses"), default=list, blank=True)
-    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    reason = models.CharField(_("review reason"), max_length=20, choices=Reason.choices)
     candidates = models.ManyToManyField(Asset, verbose_name=_("candidate assets"), blank=True, related_name="+")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     asset = models.ForeignKey(
