@@ -8,7 +8,6 @@ Everything here runs before ``django.setup()`` or around it, so it imports Djang
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -41,11 +40,10 @@ def redacted(url: str) -> str:
 
 def setup(url: str) -> None:
     """Point Django at the bench database (DEBUG off) and set it up; creates a missing PG database."""
-    if "django" in sys.modules and "django.conf" in sys.modules:
-        from django.conf import settings
+    from django.conf import settings
 
-        if settings.configured:
-            raise RuntimeError("bench.config.setup() must run before Django is configured")
+    if settings.configured:
+        raise RuntimeError("bench.config.setup() must run before Django is configured")
     os.environ["DATABASE_URL"] = url
     os.environ["DEBUG"] = "0"  # DEBUG=1 keeps every query in memory and distorts timings
     os.environ["SECURE_COOKIES"] = "0"
@@ -65,10 +63,18 @@ def migrate() -> None:
 
 
 def state() -> str:
-    """"empty" (only what migrations create), "bench" (made by the seeder) or "foreign"."""
+    """ "empty" (nothing or only what migrations create), "bench" (made by the seeder) or "foreign".
+
+    Safe before ``migrate``: it reads only tables and columns every schema version has.
+    """
+    from django.db import connection
+
     from biys.org.models import Staff, Unit
     from biys.users.models import User
 
+    tables = set(connection.introspection.table_names())
+    if not {"org_unit", "org_staff", "users_user"} <= tables:
+        return "foreign" if tables - {"django_migrations"} else "empty"
     if Unit.objects.filter(code=MARKER_CODE).exists():
         return "bench"
     if Unit.objects.exists() or Staff.objects.exists() or User.objects.exists():
@@ -90,11 +96,11 @@ def recreate(url: str) -> None:
     migrate()
 
 
-def _create_pg_database(db: dict[str, Any], drop: bool) -> None:
+def _create_pg_database(db: Any, drop: bool) -> None:
     import psycopg
     from psycopg import sql
 
-    params = {
+    params: dict[str, Any] = {
         "host": db.get("HOST") or None,
         "port": db.get("PORT") or None,
         "user": db.get("USER") or None,

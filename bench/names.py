@@ -40,7 +40,8 @@ LAST_NAMES = (
 )  # fmt: skip
 
 TITLES = (
-    "Memur", "Memur", "Memur", "Memur", "Bilgisayar İşletmeni", "Bilgisayar İşletmeni", "Veri Hazırlama ve Kontrol İşletmeni",
+    "Memur", "Memur", "Memur", "Memur", "Bilgisayar İşletmeni", "Bilgisayar İşletmeni",
+    "Veri Hazırlama ve Kontrol İşletmeni",
     "Tekniker", "Teknisyen", "Mühendis", "İnşaat Mühendisi", "Bilgisayar Mühendisi", "Elektrik Mühendisi",
     "Mimar", "Şehir Plancısı", "Avukat", "Şef", "Şube Müdürü", "Uzman", "Programcı", "Çözümleyici",
     "Zabıta Memuru", "İtfaiye Eri", "Şoför", "İşçi", "İşçi", "Hemşire", "Sosyal Çalışmacı", "Ayniyat Memuru",
@@ -71,6 +72,11 @@ BRANCHES = (
     "Ağaçlandırma", "Veteriner İşleri", "Gıda Denetim",
 )  # fmt: skip
 
+IT_BRANCHES = (
+    "Yazılım Geliştirme", "Sistem ve Ağ Yönetimi", "Teknik Destek", "Siber Güvenlik", "Coğrafi Bilgi Sistemleri",
+    "Akıllı Şehir",
+)  # fmt: skip
+
 SECTIONS = (
     "Teknik Destek Hizmetleri Şefliği", "Evrak ve Arşiv Şefliği", "Ayniyat Şefliği", "Tahakkuk Şefliği",
     "Veri Merkezi Şefliği", "Yazılım Şefliği", "Ağ Güvenliği Şefliği", "Santral Şefliği", "Bordro Şefliği",
@@ -85,3 +91,6 @@ SEARCHES = (
     "yılmaz", "ÖZTÜRK", "isik", "şahin", "gul", "Çelik", "IŞIK", "ayşe kaya", "mehmet demir", "İBRAHİM",
     "gökçe", "ozdemir", "Ümit", "çağrı", "sahin ayse", "ılıcak", "irmak", "KILIÇ", "şef", "mühendis",
 )  # fmt: skip
+
+# People who always exist, so that every two-word search above finds someone at any data size.
+FEATURED = (("Ayşe", "Kaya"), ("Mehmet", "Demir"), ("Ayşe", "Şahin"), ("İbrahim", "Işık"), ("Çağrı", "Ilıcak"))

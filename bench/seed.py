@@ -21,7 +21,8 @@ from typing import Any
 from bench import config, names
 
 BATCH = 5000
-STAFF_STATUSES = (("active", 92), ("leaving", 3), ("left", 4), ("deceased", 1))
+STAFF_STATUSES = ("active", "leaving", "left", "deceased")
+STAFF_STATUS_WEIGHTS = (92, 3, 4, 1)
 # Change-log entry kinds and their share of a municipality's real traffic.
 ENTRY_KINDS = (
     ("staff_update", 40),
@@ -49,7 +50,9 @@ class SeedReport:
         return sum(self.seconds.values())
 
 
-def seed(staff: int, units: int, changelog: int, *, rng_seed: int = 2026, log: Callable[[str], None] = print) -> SeedReport:
+def seed(
+    staff: int, units: int, changelog: int, *, rng_seed: int = 2026, log: Callable[[str], None] = print
+) -> SeedReport:
     """Fill an empty, migrated database. Deterministic for a given ``rng_seed``."""
     rng = random.Random(rng_seed)
     report = SeedReport()
@@ -87,16 +90,14 @@ def seed_units(total: int, rng: random.Random) -> int:
 
     Municipality(name="Bench Büyükşehir Belediyesi", short_name="Bench BB", kind="buyuksehir").save()
     departments, branches, sections = _tree_shape(max(total, 1))
-    root = _create_level([Unit(name="Bench Büyükşehir Belediye Başkanlığı", code=config.MARKER_CODE,
-                               kind=Unit.Kind.PRESIDENCY)], {})  # fmt: skip
+    presidency = Unit(name="Bench Büyükşehir Belediye Başkanlığı", code=config.MARKER_CODE, kind=Unit.Kind.PRESIDENCY)
+    root = _create_level([presidency], {})
     level1 = _create_level(
-        [Unit(name=names.DEPARTMENTS[i], code=f"B.{i + 1:02d}", kind=Unit.Kind.DEPARTMENT, parent=root[0],
-              is_it=i == 0) for i in range(departments)],  # fmt: skip
+        [_department(i, root[0]) for i in range(departments)],
         {root[0].pk: root[0].path},
     )
     level2 = _create_level(
-        [_child(level1[i % departments], f"{rng.choice(names.BRANCHES)} Şube Müdürlüğü", i, Unit.Kind.BRANCH)
-         for i in range(branches)],  # fmt: skip
+        [_branch(level1[i % departments], i, rng) for i in range(branches)],
         {u.pk: u.path for u in level1},
     )
     parents = level2 or level1 or root
@@ -105,6 +106,19 @@ def seed_units(total: int, rng: random.Random) -> int:
         {u.pk: u.path for u in parents},
     )
     return Unit.objects.count()
+
+
+def _department(index: int, root: Any) -> Any:
+    from biys.org.models import Unit
+
+    # The first directorate is the IT department (Bilgi İşlem), the one BİYS itself serves.
+    code, kind = f"B.{index + 1:02d}", Unit.Kind.DEPARTMENT
+    return Unit(name=names.DEPARTMENTS[index], code=code, kind=kind, parent=root, is_it=index == 0)
+
+
+def _branch(parent: Any, index: int, rng: random.Random) -> Any:
+    name = rng.choice(names.IT_BRANCHES if parent.is_it else names.BRANCHES)
+    return _child(parent, f"{name} Şube Müdürlüğü", index, "sube_mudurlugu")
 
 
 def _child(parent: Any, name: str, index: int, kind: str) -> Any:
@@ -122,7 +136,7 @@ def _create_level(units: list[Any], parent_paths: dict[int, str]) -> list[Any]:
         unit.search_key = search_key(unit.search_source())
     created = Unit.objects.bulk_create(units, batch_size=BATCH)
     for unit in created:
-        unit.path = f"{parent_paths.get(unit.parent_id, '')}{unit.pk}."
+        unit.path = f"{parent_paths[unit.parent_id] if unit.parent_id else ''}{unit.pk}."
         unit.depth = unit.path.count(".") - 1
     Unit.objects.bulk_update(created, ["path", "depth"], batch_size=BATCH)
     return created
@@ -153,14 +167,15 @@ def seed_staff(total: int, rng: random.Random) -> int:
     unit_ids = [pk for pk, _depth in unit_rows]
     # Sections and branches hold most people; the presidency itself very few.
     weights = [(0.2, 1, 2, 3)[min(depth, 3)] for _pk, depth in unit_rows]
-    statuses, status_weights = zip(*STAFF_STATUSES, strict=True)
     seen_tckn: set[str] = set()
     batch: list[Any] = []
     for i in range(total):
-        first = rng.choice(names.FIRST_NAMES)
+        first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.LAST_NAMES)
         if rng.random() < 0.1:
             first = f"{first} {rng.choice(names.FIRST_NAMES)}"
-        last = rng.choice(names.LAST_NAMES)
+        status = rng.choices(STAFF_STATUSES, STAFF_STATUS_WEIGHTS)[0]
+        if i < len(names.FEATURED):
+            first, last, status = *names.FEATURED[i], "active"
         number = None
         if rng.random() < 0.9:
             number = tckn(rng)
@@ -178,7 +193,7 @@ def seed_staff(total: int, rng: random.Random) -> int:
             mobile_phone=f"05{rng.randint(30, 59)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
             email=f"{_ascii_word(first)}.{_ascii_word(last)}{i % 97 or ''}@bench.bel.tr",
             start_date=date(1990, 1, 1) + timedelta(days=rng.randint(0, 35 * 365)),
-            status=rng.choices(statuses, status_weights)[0],
+            status=status,
         )
         person.search_key = search_key(person.search_source())
         batch.append(person)
@@ -215,7 +230,7 @@ def seed_users(rng: random.Random) -> int:
             users.append(User(username=username, first_name=first, last_name=last, password=password,
                               unit_id=rng.choice(unit_ids)))  # fmt: skip
     created = User.objects.bulk_create(users)
-    roles = {role.code: role.pk for role in Role.objects.all()}
+    roles = dict(Role.objects.values_list("code", "pk"))  # type: ignore[misc]  # django-stubs sees Group's fields
     membership = [(created[0], "denetci"), (created[1], "uzman")]
     membership += [(user, rng.choice(("uzman", "sube_muduru", "birim_kullanicisi"))) for user in created[2:]]
     through = User.groups.through
@@ -257,9 +272,7 @@ def _load_sources(rng: random.Random) -> _Sources:
         (pk, username, f"10.{rng.randint(1, 40)}.{rng.randint(0, 255)}.{rng.randint(2, 254)}")
         for pk, username in User.objects.exclude(username__startswith="bench.").values_list("id", "username")
     ]
-    types = {
-        model._meta.model_name: ContentType.objects.get_for_model(model).pk for model in (Staff, Unit, User)
-    }
+    types = {str(model._meta.model_name): ContentType.objects.get_for_model(model).pk for model in (Staff, Unit, User)}
     return _Sources(staff, units, actors, types)
 
 
@@ -372,14 +385,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     url = config.resolve_url(args.database_url)
     config.setup(url)
-    config.migrate()
     current = config.state()
-    if current != "empty":
-        if not args.reset:
-            print(f"{config.redacted(url)} already holds data ({current}); use --reset to replace it.", file=sys.stderr)
-            return 2
+    if current != "empty" and not args.reset:
+        print(f"{config.redacted(url)} already holds data ({current}); use --reset to replace it.", file=sys.stderr)
+        return 2
+    if current == "empty":
+        config.migrate()
+    else:
         config.recreate(url)
-    print(f"Seeding {config.redacted(url)}: {args.units} units, {args.staff} staff, {args.changelog} change-log entries")
+    print(
+        f"Seeding {config.redacted(url)}: {args.units} units, {args.staff} staff, {args.changelog} change-log entries"
+    )
     report = seed(args.staff, args.units, args.changelog)
     print(f"  total      {report.total_seconds:16.1f} s")
     if args.verify:

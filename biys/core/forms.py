@@ -3,6 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,3 +56,18 @@ class BaseModelForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("I confirm"), required=True)
+
+
+class FastSelect(forms.Select):
+    """A single select rendered in one pass. Django renders one template per option (~30 µs each), which
+    costs a 300-unit filter list ~10 ms on every page; option groups are not supported here."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        chosen = {str(value)} if value not in (None, "") else set()
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((str(v), mark_safe(" selected") if str(v) in chosen else "", label) for v, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)

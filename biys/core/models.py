@@ -198,6 +198,8 @@ class ChangeLogEntry(models.Model):
             models.Index(fields=["content_type", "object_id", "-id"], name="changelog_object"),
             models.Index(fields=["user", "-id"], name="changelog_user"),
             models.Index(fields=["action", "-id"], name="changelog_action"),
+            models.Index(fields=["user_name", "-id"], name="changelog_user_name"),
+            models.Index(fields=["content_type", "-id"], name="changelog_type"),
         ]
 
     def __str__(self) -> str:
@@ -210,6 +212,12 @@ class ChangeLogEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValidationError(_("The change log is append-only."))
+
+    @property
+    def changed_names(self) -> str:
+        """The changed fields' names for a list column, at most six."""
+        names = [name for name, _before, _after in self.changed_fields_display()]
+        return ", ".join(names[:6]) + (" …" if len(names) > 6 else "")
 
     def changed_fields_display(self) -> list[tuple[str, Any, Any]]:
         """Like ``changed_fields`` with each field's translated name, for people to read."""

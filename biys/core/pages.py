@@ -78,6 +78,8 @@ def _day_start(day: date) -> datetime:
 
 
 class ChangeLogTable(BaseTable):
+    row_template = "core/inc/changelog_row.html"
+
     id = tables.Column(verbose_name="#")
     time = tables.DateTimeColumn(format="d.m.Y H:i:s")
     user_name = tables.Column(verbose_name=_("User"))
@@ -93,8 +95,7 @@ class ChangeLogTable(BaseTable):
         order_by = ("-id",)
 
     def render_changes(self, record: ChangeLogEntry) -> str:
-        names = [name for name, _b, _a in record.changed_fields_display()]
-        return ", ".join(names[:6]) + (" …" if len(names) > 6 else "")
+        return record.changed_names
 
     def render_object_repr(self, value: str, record: ChangeLogEntry) -> str:
         return format_html("{}<br><small class='text-muted'>{}</small>", value, record.request_id[:12])

@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BaseTable(tables.Table):
-    """A sortable Bootstrap table; subclasses name their columns and the link column."""
+    """A sortable Bootstrap table; subclasses name their columns and the link column.
+
+    ``row_template`` (optional) renders each body row from one template instead of cell by cell:
+    django-tables2 spends ~0.06 ms per cell, which on a 50-row list is most of the page's budget.
+    Headers, sorting, pagination and exports still come from the columns.
+    """
+
+    row_template: str | None = None
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle mb-0"}

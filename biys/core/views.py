@@ -4,6 +4,7 @@ a filterset, a table and a form; scoping, permissions, concurrency and the chang
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import date, datetime
 from typing import Any
 
@@ -44,6 +45,20 @@ def url_name(model: type[models.Model], suffix: str = "") -> str:
     return f"{model._meta.app_label}:{model._meta.model_name}{suffix}"
 
 
+MAX_PER_PAGE = 100
+
+
+def capped(request: HttpRequest) -> HttpRequest:
+    """A request whose ``per_page`` is at most MAX_PER_PAGE: a page of 10,000 rows is a denial of service."""
+    raw = request.GET.get("per_page", "")
+    if not raw.isdigit() or int(raw) <= MAX_PER_PAGE:
+        return request
+    clamped = copy(request)
+    clamped.GET = request.GET.copy()
+    clamped.GET["per_page"] = str(MAX_PER_PAGE)
+    return clamped
+
+
 class ObjectListView(View):
     queryset: QuerySet[Any]
     filterset: type[Any]
@@ -63,12 +78,13 @@ class ObjectListView(View):
         rows = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
         if filterset.is_bound and not filterset.is_valid():
             rows = rows.none()
-        table = self.table(rows, request=request)
+        # No request here: django-tables2 would configure a counting paginator before ours.
+        table = self.table(rows)
         table.lazy_pagination = self.lazy_pagination
         paginate: dict[str, Any] = {"per_page": self.per_page}
         if self.lazy_pagination:
             paginate["paginator_class"] = LazyPaginator
-        tables.RequestConfig(request, paginate=paginate).configure(table)
+        tables.RequestConfig(capped(request), paginate=paginate).configure(table)
         export = request.GET.get("export")
         if export in ("xlsx", "csv"):
             return export_table(table, model, export)

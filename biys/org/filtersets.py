@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from biys.core.filtersets import BaseFilterSet
+from biys.core.forms import FastSelect
 from biys.org.models import (
     Acknowledgement,
     Departure,
@@ -31,6 +32,7 @@ class UnitTreeFilter(django_filters.ModelChoiceFilter):
         kwargs.setdefault("queryset", Unit.objects.only("id", "name", "path").order_by("path"))
         kwargs.setdefault("label", _("Unit"))
         kwargs.setdefault("empty_label", _("All"))
+        kwargs.setdefault("widget", FastSelect)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs: QuerySet[Any], value: Unit | None) -> QuerySet[Any]:

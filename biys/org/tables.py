@@ -31,6 +31,8 @@ WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none 
 
 
 class StaffTable(BaseTable):
+    row_template = "org/inc/staff_row.html"
+
     last_name = LinkColumn(verbose_name=_("Name"), order_by=("last_name", "first_name"))
     registry_no = tables.Column(attrs=WIDE_ONLY)
     tckn = MaskedColumn(orderable=False, attrs=WIDE_ONLY)

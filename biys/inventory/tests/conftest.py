@@ -1,0 +1,16 @@
+"""Inventory tests assert the English msgids of rule messages; the Turkish catalog is checked by
+`python -m biys.core.i18n check`. Requests still run through LocaleMiddleware in English here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def english_messages(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
