@@ -23,22 +23,28 @@ from biys.org.models import (
 )
 
 
+def unit_choices() -> list[tuple[int, str]]:
+    # Plain tuples, not model instances: the list is on every list page and has hundreds of units.
+    return list(Unit.objects.order_by("path").values_list("pk", "name"))
+
+
 @extend_schema_field(OpenApiTypes.INT)
-class UnitTreeFilter(django_filters.ModelChoiceFilter):
-    """Rows of a unit and every unit below it."""
+class UnitTreeFilter(django_filters.ChoiceFilter):
+    """Rows of a unit and every unit below it (the choice is the unit's id)."""
 
     def __init__(self, *args: Any, field_path: str = "unit", **kwargs: Any) -> None:
         self.field_path = field_path
-        kwargs.setdefault("queryset", Unit.objects.only("id", "name", "path").order_by("path"))
+        kwargs.setdefault("choices", unit_choices)
         kwargs.setdefault("label", _("Unit"))
         kwargs.setdefault("empty_label", _("All"))
         kwargs.setdefault("widget", FastSelect)
         super().__init__(*args, **kwargs)
 
-    def filter(self, qs: QuerySet[Any], value: Unit | None) -> QuerySet[Any]:
-        if value is None:
+    def filter(self, qs: QuerySet[Any], value: int | str | None) -> QuerySet[Any]:
+        if value in (None, ""):
             return qs
-        return qs.filter(**{f"{self.field_path}__path__startswith": value.path})
+        path = Unit.objects.filter(pk=value).values_list("path", flat=True).first()
+        return qs.filter(**{f"{self.field_path}__path__startswith": path}) if path else qs.none()
 
 
 class UnitFilterSet(BaseFilterSet):

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from biys.core.tables import BaseTable, BooleanIconColumn, LinkColumn, MaskedColumn
@@ -32,6 +35,11 @@ WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none 
 
 class StaffTable(BaseTable):
     row_template = "org/inc/staff_row.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Two reverse() calls per table instead of two per row.
+        self.staff_prefix, self.unit_prefix = reverse("org:staff_list"), reverse("org:unit_list")
 
     last_name = LinkColumn(verbose_name=_("Name"), order_by=("last_name", "first_name"))
     registry_no = tables.Column(attrs=WIDE_ONLY)
