@@ -196,6 +196,7 @@ def seed_staff(total: int, rng: random.Random) -> int:
             status=status,
         )
         person.search_key = search_key(person.search_source())
+        person.sort_name = person.collation_key()
         batch.append(person)
         if len(batch) >= BATCH:
             Staff.objects.bulk_create(batch)

@@ -175,3 +175,23 @@ def tr_sort_key(s: str) -> tuple[tuple[int, ...], str, str]:
     """
     lowered = unicodedata.normalize("NFC", tr_lower(" ".join(s.split())))
     return tuple(_primary_weight(ch) for ch in lowered), lowered, s
+
+
+def tr_collation_key(s: str) -> str:
+    """``tr_sort_key`` as a string of digits, to store in an indexed column and ORDER BY in SQL.
+
+    Each character becomes two digits (space 00, digits 01-10, letters 11-42 in Turkish alphabet order,
+    anything else 99). Digits compare the same under every database collation, so SQLite's BINARY and
+    PostgreSQL's locale collations give the Turkish order without ICU.
+    """
+    out = []
+    for weight in tr_sort_key(s)[0]:
+        if weight == _SPACE_WEIGHT:
+            out.append("00")
+        elif weight < 0:
+            out.append(f"{weight - _DIGIT_BASE + 1:02d}")
+        elif weight < len(_TR_ALPHABET):
+            out.append(f"{weight + 11:02d}")
+        else:
+            out.append("99")
+    return "".join(out)

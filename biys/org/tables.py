@@ -41,7 +41,7 @@ class StaffTable(BaseTable):
         # Two reverse() calls per table instead of two per row.
         self.staff_prefix, self.unit_prefix = reverse("org:staff_list"), reverse("org:unit_list")
 
-    last_name = LinkColumn(verbose_name=_("Name"), order_by=("last_name", "first_name"))
+    last_name = LinkColumn(verbose_name=_("Name"), order_by=("sort_name", "id"))
     registry_no = tables.Column(attrs=WIDE_ONLY)
     tckn = MaskedColumn(orderable=False, attrs=WIDE_ONLY)
     unit = tables.Column(linkify=True, order_by=("unit__name",))

@@ -93,7 +93,7 @@ class UnitView(ObjectView):
     )
 
     def get_extra_context(self, request: HttpRequest, instance: Unit) -> dict[str, Any]:
-        staff = restrict(Staff.objects.filter(unit=instance), request.user).order_by("last_name", "first_name")
+        staff = restrict(Staff.objects.filter(unit=instance), request.user).order_by("sort_name", "id")
         return {
             "ancestors": instance.ancestors(),
             "children": instance.children.order_by("name"),

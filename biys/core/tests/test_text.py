@@ -203,3 +203,23 @@ def test_tr_sort_key_digits_and_spaces_first() -> None:
 @given(tr_words)
 def test_tr_sort_key_ignores_case(word: str) -> None:
     assert tr_sort_key(word)[0] == tr_sort_key(tr_upper(word))[0]
+
+
+def test_collation_key_orders_names_in_the_turkish_alphabet() -> None:
+    from biys.core.text import tr_collation_key
+
+    names = ["Yılmaz", "Çağlar", "Ünal", "İnce", "Işık", "Demir", "Şahin", "Öztürk", "Cengiz", "Zeybek", "Ilgaz"]
+    expected = ["Cengiz", "Çağlar", "Demir", "Ilgaz", "Işık", "İnce", "Öztürk", "Şahin", "Ünal", "Yılmaz", "Zeybek"]
+    assert sorted(names, key=tr_collation_key) == expected
+    assert tr_collation_key("ali veli") < tr_collation_key("aliveli")
+    assert tr_collation_key("IŞIK") == tr_collation_key("ışık")
+    assert set(tr_collation_key("Ağaç 12 & Co.")) <= set("0123456789")
+
+
+@given(st.lists(st.text(alphabet="abcçdefgğhıijklmnoöprsştuüvyzABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ ", max_size=12)))
+def test_collation_key_agrees_with_the_python_sort_key(words: list[str]) -> None:
+    from biys.core.text import tr_collation_key
+
+    by_key = sorted(words, key=lambda w: (tr_sort_key(w)[0], w))
+    by_string = sorted(words, key=lambda w: (tr_collation_key(w), tr_sort_key(w)[0], w))
+    assert [tr_sort_key(w)[0] for w in by_key] == [tr_sort_key(w)[0] for w in by_string]

@@ -202,7 +202,7 @@ class IssueView(View):
     ) -> HttpResponse:
         staff_q, asset_q = request.GET.get("staff_q", ""), request.GET.get("asset_q", "")
         found = _search(forms.visible_staff(request.user).filter(status=Staff.Status.ACTIVE), staff_q)
-        people = list(found.select_related("unit").order_by("last_name", "first_name", "pk")[:MAX_STAFF_CHOICES])
+        people = list(found.select_related("unit").order_by("sort_name", "pk")[:MAX_STAFF_CHOICES])
         chosen = [int(pk) for pk in assets if pk.isdigit()]
         visible = restrict(Asset.objects.select_related("kind", "location"), request.user)
         free = _search(services.handable(visible), asset_q)
@@ -293,7 +293,7 @@ def staff_custody_transfer(request: HttpRequest, staff_pk: int) -> HttpResponse:
         "held": held,
         "form": form,
         "staff_q": staff_q,
-        "people": people.select_related("unit").order_by("last_name", "first_name", "pk")[:MAX_STAFF_CHOICES],
+        "people": people.select_related("unit").order_by("sort_name", "pk")[:MAX_STAFF_CHOICES],
         "chosen": {str(pk) for pk in request.POST.getlist("items")},
     }
     return render(request, "inventory/custody/transfer.html", context, status=422 if form.errors else 200)

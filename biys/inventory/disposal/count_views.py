@@ -62,7 +62,7 @@ class CountSessionView(ObjectView):
         is_open = instance.status != CLOSED
         can_manage = user.has_perm("inventory.change_countsession") and is_open
         return {
-            "board": instance.board.order_by("last_name", "first_name"),
+            "board": instance.board.order_by("sort_name"),
             "summary": counting.summary(instance),
             "line_table": table,
             "show": show,
@@ -261,7 +261,7 @@ def countsession_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     counted = [row for row in rows if not row["records_only"]]
     context = {
         "session": session,
-        "board": list(session.board.order_by("last_name", "first_name")),
+        "board": list(session.board.order_by("sort_name")),
         "counted": counted,
         "records": [row for row in rows if row["records_only"]],
         "differences": [row for row in counted if row["delta"] != 0],

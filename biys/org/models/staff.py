@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.tr import tckimlik
 
 from biys.core.models import BaseModel, SearchableModel
+from biys.core.text import tr_collation_key
 
 from .units import Position, Unit
 
@@ -49,6 +50,7 @@ class Staff(SearchableModel):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    sort_name = models.CharField(max_length=400, editable=False, default="")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -60,14 +62,15 @@ class Staff(SearchableModel):
 
     scope_unit_field = "unit"
     personal_fields: ClassVar[tuple[str, ...]] = ("tckn", "mobile_phone")
+    changelog_exclude = ("search_key", "sort_name")
 
     class Meta:
-        ordering = ["last_name", "first_name", "id"]
+        ordering = ["sort_name", "id"]
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
         indexes = [
-            models.Index(fields=["last_name", "first_name", "id"], name="staff_name"),
-            models.Index(fields=["unit", "last_name", "first_name"], name="staff_unit_name"),
+            models.Index(fields=["sort_name", "id"], name="staff_sort_name"),
+            models.Index(fields=["unit", "sort_name"], name="staff_unit_sort_name"),
         ]
 
     def __str__(self) -> str:
@@ -75,6 +78,17 @@ class Staff(SearchableModel):
 
     def search_source(self) -> str:
         return f"{self.first_name} {self.last_name} {self.registry_no or ''} {self.title} {self.email}"
+
+    def collation_key(self) -> str:
+        """Surname then name in Turkish alphabet order (Ç after C, Ö after O …), for ORDER BY in SQL."""
+        return tr_collation_key(f"{self.last_name} {self.first_name}")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sort_name = self.collation_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
 
     @classmethod
     def scope(cls, user: Any) -> Q:

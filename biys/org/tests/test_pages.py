@@ -136,3 +136,20 @@ def test_directive_text_shows_bold_headings_and_stays_escaped() -> None:
 def test_bad_query_parameters_never_answer_500(client: Client, units: dict[str, Unit], url: str) -> None:
     client.force_login(make_user("denetci", unit=units["root"], roles=("denetci",)))
     assert client.get(url).status_code in (200, 404)
+
+
+def test_staff_are_listed_in_turkish_alphabet_order(client: Client, units: dict[str, Unit]) -> None:
+    for last in ("Zeybek", "Öztürk", "Çağlar", "Cengiz", "Işık", "İnce", "Şahin", "Ünal"):
+        Staff.objects.create(first_name="Ali", last_name=last, unit=units["it"])
+    client.force_login(make_user("baskan", unit=units["root"], perms=("org.view_staff", "users.view_all_units")))
+    rows = client.get("/teskilat/staff/").context["table"].page.object_list
+    assert [row.record.last_name for row in rows] == [
+        "Cengiz",
+        "Çağlar",
+        "Işık",
+        "İnce",
+        "Öztürk",
+        "Şahin",
+        "Ünal",
+        "Zeybek",
+    ]
