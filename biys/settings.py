@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "biys.core.middleware.SessionRenewMiddleware",
     "biys.core.middleware.RequestContextMiddleware",
     "biys.core.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -155,7 +156,7 @@ AXES_CLIENT_IP_CALLABLE = "biys.core.middleware.client_ip"
 
 # Sessions: a new id at login (Django does this), an idle timeout that renews on activity.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # SessionRenewMiddleware renews at most once a minute instead
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

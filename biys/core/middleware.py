@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -53,3 +54,26 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if request.path.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class SessionRenewMiddleware:
+    """The idle timeout: activity pushes the session's expiry back, but at most once a minute.
+
+    Django's SESSION_SAVE_EVERY_REQUEST would write the session row on every request; a list page
+    answering in a few milliseconds should not pay a database write for it.
+    """
+
+    RENEW_EVERY = 60  # seconds
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - int(session.get("_renewed", 0)) >= self.RENEW_EVERY:
+                session["_renewed"] = now  # marks the session modified: saved with a fresh expiry
+        return response
