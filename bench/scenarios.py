@@ -60,7 +60,17 @@ def tree_rows(html: str) -> int:
 
 # --- URL builders --------------------------------------------------------------------------------
 
-STAFF_SORTS = (None, None, None, "last_name", "-last_name", "registry_no", "-registry_no", "status", "unit", "-unit")
+STAFF_SORTS = (
+    None,
+    None,
+    None,
+    "last_name",
+    "-last_name",
+    "registry_no",
+    "-registry_no",
+    "unit",
+    "-unit",
+)  # every sortable column
 
 
 def staff_list(data: BenchData, rng: random.Random) -> str:
