@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from biys.core.filtersets import BaseFilterSet
 from biys.core.forms import FastSelect
+from biys.core.models import in_subtree
 from biys.org.models import (
     Acknowledgement,
     Departure,
@@ -44,7 +45,7 @@ class UnitTreeFilter(django_filters.ChoiceFilter):
         if value in (None, ""):
             return qs
         path = Unit.objects.filter(pk=value).values_list("path", flat=True).first()
-        return qs.filter(**{f"{self.field_path}__path__startswith": path}) if path else qs.none()
+        return qs.filter(in_subtree(self.field_path, path)) if path else qs.none()
 
 
 class UnitFilterSet(BaseFilterSet):
