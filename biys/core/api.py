@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -27,7 +28,7 @@ class BaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return str(obj)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        model = self.Meta.model
+        model: Any = self.Meta.model
         m2m = {f.name for f in model._meta.many_to_many}
         instance = model(**{k: v for k, v in self._merged(attrs).items() if k not in m2m})
         if self.instance is not None:
@@ -42,17 +43,21 @@ class BaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     def _merged(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None:
             return attrs
-        current = {f.name: getattr(self.instance, f.name) for f in self.Meta.model._meta.concrete_fields}
+        model: Any = self.Meta.model
+        current = {f.name: getattr(self.instance, f.name) for f in model._meta.concrete_fields}
         return {**current, **attrs}
 
     def _unchecked_fields(self) -> list[str]:
         # Fields the API does not write (authorship, derived keys) are not the client's fault.
         writable = {name for name, field in self.fields.items() if not field.read_only}
-        return [f.name for f in self.Meta.model._meta.concrete_fields if f.name not in writable and not f.primary_key]
+        model: Any = self.Meta.model
+        return [f.name for f in model._meta.concrete_fields if f.name not in writable and not f.primary_key]
 
 
 class BaseViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
     """CRUD over a model with the model's ``scope`` always applied."""
+
+    _actor_token: contextvars.Token[context.Actor | None] | None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

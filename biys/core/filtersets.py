@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from biys.core.text import search_terms
 
 
-class BaseFilterSet(django_filters.FilterSet):
+class BaseFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     """Adds ``q``: every term must occur in the row's stored Turkish-folded search key."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))

@@ -4,7 +4,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
@@ -53,7 +53,7 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     ) -> HttpResponse | None:
         if request.path.startswith("/api/"):
             return None
-        return super().process_view(request, view_func, view_args, view_kwargs)
+        return cast("HttpResponse | None", super().process_view(request, view_func, view_args, view_kwargs))
 
 
 class SessionRenewMiddleware:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -232,7 +232,7 @@ class ChangeLogEntry(models.Model):
 
     def changed_fields_display(self) -> list[tuple[str, Any, Any]]:
         """Like ``changed_fields`` with each field's translated name, for people to read."""
-        model = self.content_type.model_class() if self.content_type_id else None
+        model = cast(ContentType, self.content_type).model_class() if self.content_type_id else None
         names: dict[str, str] = {}
         if model is not None:
             for field in model._meta.get_fields():

@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- Change log (auditors) ------------------------------------------------------------------
 
 
-class ChangeLogFilterSet(django_filters.FilterSet):
+class ChangeLogFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     user_name = django_filters.CharFilter(label=_("User"), lookup_expr="exact")
     action = django_filters.ChoiceFilter(choices=ChangeLogEntry.Action.choices, label=_("Action"))
     object_type = django_filters.CharFilter(method="by_type", label=_("Object type"))
@@ -115,7 +115,7 @@ class ChangeLogListView(ObjectListView):
 # --- Calendar exceptions ------------------------------------------------------------------------
 
 
-class CalendarDayFilterSet(django_filters.FilterSet):
+class CalendarDayFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     kind = django_filters.ChoiceFilter(choices=CalendarDay.Kind.choices, label=_("Kind"))
     year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("Year"))
 

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 
-class BaseTable(tables.Table):
+class BaseTable(tables.Table):  # type: ignore[misc]
     """A sortable Bootstrap table; subclasses name their columns and the link column.
 
     ``row_template`` (optional) renders each body row from one template instead of cell by cell:
@@ -24,7 +24,7 @@ class BaseTable(tables.Table):
         order_by_field = "sort"
 
 
-class LinkColumn(tables.Column):
+class LinkColumn(tables.Column):  # type: ignore[misc]
     """The record's name, linking to its detail page."""
 
     def render(self, value: Any, record: Any) -> str:
@@ -34,7 +34,7 @@ class LinkColumn(tables.Column):
         return value  # exports get the text, not the link
 
 
-class MaskedColumn(tables.Column):
+class MaskedColumn(tables.Column):  # type: ignore[misc]
     """Personal data shown masked in lists (KVKK md. 12): only the last 4 characters."""
 
     def render(self, value: Any) -> str:
@@ -43,7 +43,7 @@ class MaskedColumn(tables.Column):
         return str(mask(value))
 
 
-class BooleanIconColumn(tables.BooleanColumn):
+class BooleanIconColumn(tables.BooleanColumn):  # type: ignore[misc]
     def render(self, value: Any, record: Any, bound_column: Any) -> str:
         icon = "bi-check-circle-fill text-success" if value else "bi-dash text-muted"
         return format_html('<i class="bi {}" aria-label="{}"></i>', icon, _("Yes") if value else _("No"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from copy import copy
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import django_tables2 as tables
 from django.contrib import messages
@@ -54,8 +54,9 @@ def capped(request: HttpRequest) -> HttpRequest:
     if not raw.isdigit() or int(raw) <= MAX_PER_PAGE:
         return request
     clamped = copy(request)
-    clamped.GET = request.GET.copy()
-    clamped.GET["per_page"] = str(MAX_PER_PAGE)
+    query = request.GET.copy()
+    query["per_page"] = str(MAX_PER_PAGE)
+    clamped.GET = cast(Any, query)
     return clamped
 
 
@@ -97,7 +98,8 @@ class ObjectListView(View):
             "can_add": request.user.has_perm(perm_name(model, "add")),
             "add_url": _reverse_or_empty(url_name(model, "_add")),
         }
-        template = "core/inc/object_table.html" if request.htmx.target == "object-table" else self.template_name
+        htmx = cast(Any, request).htmx  # set by django_htmx's HtmxMiddleware
+        template = "core/inc/object_table.html" if htmx.target == "object-table" else self.template_name
         return render(request, template, context)
 
 
@@ -109,7 +111,7 @@ def _reverse_or_empty(name: str, **kwargs: Any) -> str:
 
 
 class ObjectMixin:
-    queryset: QuerySet[Any] | None = None
+    queryset: QuerySet[Any] = cast("QuerySet[Any]", None)  # set by every subclass
 
     def get_object(self, request: HttpRequest, pk: Any) -> Any:
         return get_object_or_404(restrict(self.queryset, request.user), pk=pk)
@@ -226,7 +228,7 @@ class ObjectEditView(ObjectMixin, View):
 
 def check_version(model: type[models.Model], pk: Any, version: str) -> None:
     """Optimistic concurrency: lock the row and compare its updated_at with the form's token."""
-    current = model._default_manager.select_for_update().filter(pk=pk).first()
+    current: Any = model._default_manager.select_for_update().filter(pk=pk).first()
     if current is None:
         raise Http404
     if version and current.updated_at.isoformat() != version:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import Permission
 
@@ -24,7 +24,7 @@ def make_user(
     """A user of ``unit`` with the named default roles and/or extra "app.codename" permissions."""
     user = User.objects.create_user(username=username, password=PASSWORD, unit=unit, **extra)
     for code in roles:
-        user.groups.add(Role.objects.get(code=code).group_ptr)
+        user.groups.add(cast(Any, Role.objects).get(code=code).group_ptr)
     for perm in perms:
         app_label, codename = perm.split(".", 1)
         user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

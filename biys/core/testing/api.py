@@ -21,6 +21,12 @@ class ApiTestCases:
         endpoint: ClassVar[str]
         scoped: ClassVar[bool] = True
         update_field: ClassVar[str] = ""
+        root: ClassVar[Any]
+        own_unit: ClassVar[Any]
+        other_unit: ClassVar[Any]
+        editor: ClassVar[Any]
+        outsider: ClassVar[Any]
+        token: ClassVar[str]
 
         @classmethod
         def setUpTestData(cls) -> None:
@@ -42,7 +48,7 @@ class ApiTestCases:
         def url(self, pk: Any = None) -> str:
             return f"/api/{self.endpoint}/" + (f"{pk}/" if pk is not None else "")
 
-        def auth(self) -> dict[str, str]:
+        def auth(self) -> dict[str, Any]:
             return {"HTTP_AUTHORIZATION": f"Token {self.token}"}
 
         def test_anonymous_gets_401_or_403(self) -> None:

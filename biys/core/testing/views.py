@@ -26,6 +26,11 @@ class ViewTestCases:
         has_edit: ClassVar[bool] = True
         has_delete: ClassVar[bool] = True
         update_field: ClassVar[str] = ""
+        root: ClassVar[Any]
+        own_unit: ClassVar[Any]
+        other_unit: ClassVar[Any]
+        editor: ClassVar[Any]
+        outsider: ClassVar[Any]
 
         @classmethod
         def setUpTestData(cls) -> None:
