@@ -6,7 +6,6 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy as _
 
 
 def bootstrap(form: forms.BaseForm, mark_errors: bool = True) -> None:
@@ -52,10 +51,6 @@ class BaseModelForm(forms.ModelForm):  # type: ignore[type-arg]
         super().full_clean()
         if self.is_bound:
             bootstrap(self)
-
-
-class ConfirmForm(forms.Form):
-    confirm = forms.BooleanField(label=_("I confirm"), required=True)
 
 
 class FastSelect(forms.Select):

@@ -23,7 +23,6 @@ from biys.org.models import (
     Duty,
     DutyAssignment,
     HandoverItem,
-    Leave,
     Staff,
     Unit,
 )
@@ -260,7 +259,3 @@ def cancel_departure(departure: Departure) -> Departure:
         departure.staff.status = Staff.Status.ACTIVE
         departure.staff.save()
     return departure
-
-
-def leaves_on(on: date) -> QuerySet[Leave]:
-    return Leave.objects.filter(start_date__lte=on, end_date__gte=on)
