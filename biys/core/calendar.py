@@ -20,9 +20,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
+
+from biys.core.caching import ProcessCache
 
 __all__ = [
     "ISTANBUL",
@@ -257,6 +260,26 @@ class BusinessCalendar:
         return None
 
 
+# The exception table is small and changes a few times a year, but SLA arithmetic asks for it on every ticket
+# save. Each process keeps it for EXCEPTIONS_TTL seconds; a save or delete in this process clears it at once,
+# so another worker sees an admin's edit within the TTL.
+EXCEPTIONS_TTL = 30.0
+_exceptions_cache: ProcessCache[tuple[dict[date, str], dict[date, str]]] = ProcessCache(EXCEPTIONS_TTL)
+clear_exceptions_cache = _exceptions_cache.clear
+
+
+def _exceptions(model: Any) -> tuple[dict[date, str], dict[date, str]]:
+    def load() -> tuple[dict[date, str], dict[date, str]]:
+        exceptions: dict[date, str] = {}
+        names: dict[date, str] = {}
+        for day, kind, description in model.objects.values_list("date", "kind", "description"):
+            exceptions[day] = kind
+            names[day] = description
+        return exceptions, names
+
+    return _exceptions_cache.get(load)
+
+
 def get_calendar(
     *,
     hours: WorkingHours | None = None,
@@ -265,8 +288,8 @@ def get_calendar(
 ) -> BusinessCalendar:
     """The calendar with exceptions from the ``CalendarDay`` table and hours from ``BIYS_WORKING_HOURS``.
 
-    The table is read on every call so admin edits apply at once; callers doing many computations should
-    keep the returned calendar for the duration of one request or task.
+    The table is cached per process for ``EXCEPTIONS_TTL`` seconds (cleared at once by a save or delete in
+    the same process); callers doing many computations may keep the returned calendar for one request or task.
     """
     from django.conf import settings
 
@@ -275,11 +298,7 @@ def get_calendar(
     if hours is None:
         spec = getattr(settings, "BIYS_WORKING_HOURS", None)
         hours = WorkingHours.parse(spec) if isinstance(spec, str) and spec.strip() else WorkingHours()
-    exceptions: dict[date, str] = {}
-    names: dict[date, str] = {}
-    for day, kind, description in CalendarDay.objects.values_list("date", "kind", "description"):
-        exceptions[day] = kind
-        names[day] = description
+    exceptions, names = _exceptions(CalendarDay)
     return BusinessCalendar(
         hours=hours,
         exceptions=exceptions,

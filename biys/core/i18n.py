@@ -7,6 +7,7 @@ source uses. ``python -m biys.core.i18n compile`` writes the .mo with polib.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -49,15 +50,31 @@ def source_msgids() -> set[str] | None:
         return {entry.msgid for entry in fresh if entry.msgid}
 
 
+# makemessages extracts _(), gettext(), pgettext() …, not an alias such as `gettext as _t`: strings behind
+# another name would never reach django.po, and the check below could not see them missing.
+_ALIAS = re.compile(r"^from django\.utils\.translation import .*\b(?:n|p|np)?gettext(?:_lazy)? as (?!_\b)(\w+)", re.M)
+
+
+def hidden_aliases() -> list[str]:
+    """``file: alias`` for every translation function imported under a name makemessages does not know."""
+    found = []
+    for path in sorted(ROOT.rglob("*.py")):
+        for match in _ALIAS.finditer(path.read_text(encoding="utf-8")):
+            found.append(f"{path.relative_to(ROOT.parent)}: {match[1]}")
+    return found
+
+
 def check() -> int:
     po = polib.pofile(str(PO))
     problems = [f"untranslated: {msgid!r}" for msgid in untranslated(po)]
+    problems += [f"translation function under an unknown name (use _ or its own name): {a}" for a in hidden_aliases()]
     known = {entry.msgid for entry in po if not entry.obsolete}
     wanted = source_msgids()
     if wanted is not None:
         problems += [f"missing from django.po (run `make messages`): {msgid!r}" for msgid in sorted(wanted - known)]
-    compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(MO))} if MO.exists() else {}
-    expected = {entry.msgid: entry.msgstr for entry in po if entry.translated() and not entry.fuzzy and entry.msgid}
+    # keyed on (context, msgid): one msgid may carry different translations in different contexts
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(MO))} if MO.exists() else {}
+    expected = {(e.msgctxt, e.msgid): e.msgstr for e in po if e.translated() and not e.fuzzy and e.msgid}
     if compiled != expected:
         problems.append("django.mo is out of date (run `python -m biys.core.i18n compile`)")
     for problem in problems:

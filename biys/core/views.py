@@ -228,7 +228,9 @@ class ObjectEditView(ObjectMixin, View):
 
 def check_version(model: type[models.Model], pk: Any, version: str) -> None:
     """Optimistic concurrency: lock the row and compare its updated_at with the form's token."""
-    current: Any = model._default_manager.select_for_update().filter(pk=pk).first()
+    # order_by("pk"): a model's default ordering over nullable foreign keys would add outer joins, and
+    # PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    current: Any = model._default_manager.select_for_update().filter(pk=pk).order_by("pk").first()
     if current is None:
         raise Http404
     if version and current.updated_at.isoformat() != version:

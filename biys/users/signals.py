@@ -25,6 +25,10 @@ def log_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
         changelog.append(ChangeLogEntry.Action.LOGIN, user, user=user)
     finally:
         context.reset(token)
+    if request is not None and hasattr(request, "session"):
+        from biys.users.middleware import remember_mfa
+
+        remember_mfa(request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="biys_log_logout")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from typing import Any, ClassVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
@@ -12,6 +11,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
+from biys.core.caching import ProcessCache
 from biys.core.models import BaseModel, SearchableModel
 from biys.core.validators import validate_image_upload
 
@@ -43,8 +43,6 @@ class Municipality(BaseModel):
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
 
-    _cache: ClassVar[tuple[float, Municipality | None] | None] = None
-
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipality")
@@ -55,7 +53,7 @@ class Municipality(BaseModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = 1  # one municipality per installation
         super().save(*args, **kwargs)
-        Municipality._cache = None
+        _municipality_cache.clear()
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -65,10 +63,10 @@ class Municipality(BaseModel):
     @classmethod
     def cached(cls) -> Municipality | None:
         """Read at most once a minute per process: every page header shows it."""
-        now = time.monotonic()
-        if cls._cache is None or now - cls._cache[0] > 60:
-            cls._cache = (now, cls.objects.filter(pk=1).first())
-        return cls._cache[1]
+        return _municipality_cache.get(lambda: cls.objects.filter(pk=1).first())
+
+
+_municipality_cache: ProcessCache[Municipality | None] = ProcessCache(60)
 
 
 class Unit(SearchableModel):

@@ -9,15 +9,15 @@ is what a test uses to shape the tree: people, groups, renames.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import ldap
 import ldap.modlist
+
+from biys.core.testing import daemons
 
 SUFFIX = "dc=biys,dc=test"
 PEOPLE = f"ou=people,{SUFFIX}"
@@ -28,7 +28,6 @@ ROOT_PASSWORD = "slapd-root-secret"
 READER_DN = f"cn=biys-reader,ou=services,{SUFFIX}"
 READER_PASSWORD = "reader-secret"
 
-SBIN_DIRS = "/usr/sbin:/usr/local/sbin:/sbin"
 SCHEMAS = ("core", "cosine", "inetorgperson", "nis")
 START_TIMEOUT = 10.0
 
@@ -82,22 +81,13 @@ class SlapdError(RuntimeError):
     pass
 
 
-def free_port() -> int:
-    # slapd cannot listen on port 0, so ask the kernel for a free loopback port and hand it over.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def find_program(name: str) -> str:
-    path = shutil.which(name, path=SBIN_DIRS) or shutil.which(name)
-    if path is None:
-        raise SlapdError(
-            f"{name} is not installed: the LDAP tests need a real OpenLDAP server. "
-            "Run `make test` (it installs the Debian packages slapd and ldap-utils) "
-            "or `apt-get install slapd ldap-utils`."
-        )
-    return path
+    return daemons.find_program(
+        name,
+        "the LDAP tests need a real OpenLDAP server. Run `make test` (it installs the Debian packages slapd and "
+        "ldap-utils) or `apt-get install slapd ldap-utils`.",
+        SlapdError,
+    )
 
 
 @dataclass
@@ -105,7 +95,8 @@ class Slapd:
     """One slapd process with its configuration, database and log in a temporary directory."""
 
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="biys-slapd-")))
-    port: int = field(default_factory=free_port)
+    # slapd cannot listen on port 0, so ask the kernel for a free loopback port and hand it over.
+    port: int = field(default_factory=daemons.free_port)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -136,13 +127,7 @@ class Slapd:
         self._load_base_tree()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        daemons.stop(self.process)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def connect(self, dn: str = ROOT_DN, password: str = ROOT_PASSWORD) -> ldap.ldapobject.LDAPObject:
@@ -159,17 +144,17 @@ class Slapd:
 
     def _wait_until_ready(self) -> None:
         assert self.process is not None
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SlapdError(f"slapd exited with status {self.process.returncode}:\n{self._log()}")
-            try:
-                self.connect().unbind_s()
-            except ldap.SERVER_DOWN:
-                time.sleep(0.02)
-            else:
-                return
-        raise SlapdError(f"slapd did not answer on {self.uri} within {START_TIMEOUT:.0f} s:\n{self._log()}")
+        daemons.wait_until_ready(
+            self.process,
+            lambda: self.connect().unbind_s(),
+            down=(ldap.SERVER_DOWN,),
+            name="slapd",
+            where=self.uri,
+            log=self._log,
+            timeout=START_TIMEOUT,
+            interval=0.02,
+            error=SlapdError,
+        )
 
     def _log(self) -> str:
         return (self.root / "slapd.log").read_text(encoding="utf-8", errors="replace")
