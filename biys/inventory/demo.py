@@ -39,7 +39,7 @@ def load_inventory_demo(rng: random.Random, units: dict[str, Unit], holders: lis
         Location.objects.create(unit=it, building="Hizmet Binası", floor=floor, room=room)
     laptops = _computers(rng, depot, it, "Dizüstü bilgisayar", 12, "HP", "ProBook 450 G10")
     desktops = _computers(rng, depot, it, "Masaüstü bilgisayar", 8, "Lenovo", "ThinkCentre M70s")
-    register_assets(
+    printers = register_assets(
         AssetKind.objects.get(name="Lazer yazıcı"),
         depot,
         it,
@@ -55,6 +55,9 @@ def load_inventory_demo(rng: random.Random, units: dict[str, Unit], holders: lis
     )
     register_assets(AssetKind.objects.get(name="Switch"), depot, it, 2024, 2, brand="Cisco", model="CBS350-24T")
     _hand_out(laptops + desktops, holders, records)
+    # The demo requester holds a printer, so the service desk's device picker has something to offer.
+    requester = Staff.objects.get(user__username="kullanici")
+    issue_custody(requester, [printers.assets[-1]], records, on=date(2026, 3, 2))
     _stock(depot, records)
 
 

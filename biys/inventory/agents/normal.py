@@ -12,7 +12,7 @@ import hashlib
 import ipaddress
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -215,7 +215,12 @@ class Inventory:
     antivirus: list[Antivirus] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """``dataclasses.asdict(self)``, without its deep copies (every value is a str, int, bool or None)."""
+        data = {name: getattr(self, name) for name in _SCALARS}
+        data["interfaces"] = None if self.interfaces is None else [asdict_flat(item) for item in self.interfaces]
+        data["software"] = None if self.software is None else [asdict_flat(item) for item in self.software]
+        data["antivirus"] = [asdict_flat(item) for item in self.antivirus]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Inventory:
@@ -260,6 +265,13 @@ class Inventory:
             self.interfaces = _merge_interfaces(self.interfaces)
         self.antivirus = sorted(set(self.antivirus), key=lambda a: (a.name, str(a.enabled), str(a.up_to_date)))
         return self
+
+
+_SCALARS = tuple(name for name in Inventory.__dataclass_fields__ if name not in ("interfaces", "software", "antivirus"))
+
+
+def asdict_flat(item: Interface | SoftwareItem | Antivirus) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in item.__dataclass_fields__}
 
 
 def _merge_interfaces(interfaces: list[Interface]) -> list[Interface]:

@@ -2,10 +2,15 @@
 
 A matched machine updates its Asset (host name, address, MAC, hardware UUID), its AgentLink (OS,
 processor, memory, antivirus, logged-in user), its Installation rows and its NetworkInterface rows.
-Every real change goes through a normal ``save()``/``delete()`` so the change log records it; only the
-contact timestamps and the inventory hash are written with ``QuerySet.update()`` (they are excluded
-from the change log). A re-inventory of an unchanged machine therefore writes nothing but those
-timestamps, and a changed one inserts only new installations and deletes only removed ones.
+The changes are diffs: a changed machine inserts only new installations, deletes only removed ones
+and rewrites only changed install dates. Installations are written with multi-row inserts
+(``imports.bulk.insert``), new Software rows with ``bulk_create``, changed dates with ``bulk_update``,
+all logged with ``changelog.log_created``/``log_updated``/``log_deleted``; the few other rows go
+through ``save()``. The whole report runs in one ``changelog.batch()``, so its change-log entries are
+appended together (one head-row lock, one multi-row insert) just before the commit. Only the contact
+timestamps and the inventory hash are written with ``QuerySet.update()`` (they are excluded from the
+change log). A re-inventory of an unchanged machine (same digest) therefore writes nothing but those
+timestamps: no row, no log entry.
 Machines the rules cannot place go to the review queue (DiscoveredDevice) — never merged, never
 duplicated (BİG 3.1.1.3).
 """
@@ -20,12 +25,15 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from biys.core.models import ChangeLogHead
+from biys.core import changelog, context
+from biys.core.text import search_key
 from biys.inventory.agents.matching import Match, match_asset
 from biys.inventory.agents.normal import Antivirus, Interface, Inventory, SoftwareItem
+from biys.inventory.imports import bulk
 from biys.inventory.models import AgentLink, Asset, DiscoveredDevice, Installation, NetworkInterface, Software
 
 _IN_CHUNK = 500  # stay far below SQLite's bound-parameter limit
+_BULK = 500  # rows per INSERT/UPDATE statement (SQLite splits further by its parameter limit)
 
 
 @dataclass(frozen=True)
@@ -41,9 +49,10 @@ class ImportResult:
 def touch_contact(device_id: str, now: datetime | None = None) -> None:
     """An agent said hello (PROLOG / CONTACT): record the time, nothing else."""
     now = now or timezone.now()
-    if AgentLink.objects.filter(device_id=device_id).update(last_contact=now):
-        Asset.objects.filter(agent__device_id=device_id).update(last_seen_at=now)
-    DiscoveredDevice.objects.filter(device_id=device_id).update(last_contact=now)
+    with transaction.atomic(savepoint=False):  # one commit, not one per table
+        if AgentLink.objects.filter(device_id=device_id).update(last_contact=now):
+            Asset.objects.filter(agent__device_id=device_id).update(last_seen_at=now)
+        DiscoveredDevice.objects.filter(device_id=device_id).update(last_contact=now)
 
 
 def import_if_unchanged(inventory: Inventory, now: datetime | None = None) -> bool:
@@ -54,15 +63,16 @@ def import_if_unchanged(inventory: Inventory, now: datetime | None = None) -> bo
     if link is None or link[2] != inventory.digest():
         return False
     now = now or timezone.now()
-    AgentLink.objects.filter(pk=link[0]).update(last_contact=now, last_inventory=now)
-    Asset.objects.filter(pk=link[1]).update(last_seen_at=now)
+    with transaction.atomic(savepoint=False):
+        AgentLink.objects.filter(pk=link[0]).update(last_contact=now, last_inventory=now)
+        Asset.objects.filter(pk=link[1]).update(last_seen_at=now)
     return True
 
 
 def import_inventory(inventory: Inventory, *, asset: Asset | None = None, now: datetime | None = None) -> ImportResult:
     """Import one report. With ``asset`` (a person's decision in the review queue) no rule is asked."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with changelog.batch():
         if asset is None:
             if import_if_unchanged(inventory, now):
                 link = AgentLink.objects.filter(device_id=inventory.device_id).values_list("asset_id", flat=True)
@@ -74,40 +84,42 @@ def import_inventory(inventory: Inventory, *, asset: Asset | None = None, now: d
             _resolve_queue(inventory)
         else:
             trusted = True
-        _take_log_lock()
+        # The change-log head is locked only when the batch is appended, just before the commit: imports
+        # of different machines run side by side and queue only for that moment. Their lock order is the
+        # asset row, new software keys (sorted), then the head; a report whose import loses a deadlock
+        # anyway is retried by the task.
         return _apply(asset, inventory, trusted, now)
-
-
-def _take_log_lock() -> None:
-    # Every logged write locks the change-log head until commit. Taking it first gives all imports
-    # one lock order (head, then software, then rows), so two imports never deadlock on PostgreSQL.
-    ChangeLogHead.objects.select_for_update().filter(pk=1).first()
 
 
 def _apply(asset: Asset, inventory: Inventory, trusted: bool, now: datetime) -> ImportResult:
     asset = Asset.objects.select_for_update().get(pk=asset.pk)
-    _update_asset(asset, inventory, trusted)
-    link = _update_link(asset, inventory)
+    contact = {"last_contact": now, "last_inventory": now, "inventory_hash": inventory.digest()}
+    if not _update_asset(asset, inventory, trusted, now):
+        Asset.objects.filter(pk=asset.pk).update(last_seen_at=now)
+    link, created = _update_link(asset, inventory, contact)
     added = removed = 0
     if inventory.software is not None:
         added, removed = _sync_software(asset, inventory.software)
     if inventory.interfaces is not None:
         _sync_interfaces(asset, inventory.interfaces)
-    Asset.objects.filter(pk=asset.pk).update(last_seen_at=now)
-    AgentLink.objects.filter(pk=link.pk).update(last_contact=now, last_inventory=now, inventory_hash=inventory.digest())
+    if not created:
+        AgentLink.objects.filter(pk=link.pk).update(**contact)
     return ImportResult("updated", asset_id=asset.pk, software_added=added, software_removed=removed)
 
 
-def _save_changes(instance: Any, values: dict[str, Any]) -> None:
-    """Save only the fields whose value differs, through ``save()`` so the change log sees them."""
+def _save_changes(instance: Any, values: dict[str, Any], unlogged: dict[str, Any] | None = None) -> bool:
+    """Save only the fields whose value differs, through ``save()`` so the change log sees them; the
+    ``unlogged`` values (contact times) ride along when there is a save anyway. True if it saved."""
     changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, values[name])
-    if changed:
-        instance.save(update_fields=changed)
+    if not changed:
+        return False
+    for name, value in {**values, **(unlogged or {})}.items():
+        setattr(instance, name, value)
+    instance.save(update_fields=[*changed, *(unlogged or {})])
+    return True
 
 
-def _update_asset(asset: Asset, inventory: Inventory, trusted: bool) -> None:
+def _update_asset(asset: Asset, inventory: Inventory, trusted: bool, now: datetime) -> bool:
     values: dict[str, Any] = {}
     if inventory.hostname:
         values["hostname"] = inventory.hostname
@@ -119,7 +131,7 @@ def _update_asset(asset: Asset, inventory: Inventory, trusted: bool) -> None:
     # A UUID already on the asset is replaced only on a person's word (matching calls it a conflict).
     if inventory.hardware_uuid and (trusted or not asset.hardware_uuid):
         values["hardware_uuid"] = inventory.hardware_uuid
-    _save_changes(asset, values)
+    return _save_changes(asset, values, {"last_seen_at": now})
 
 
 def antivirus_summary(products: list[Antivirus]) -> tuple[str, bool | None]:
@@ -136,7 +148,8 @@ def antivirus_summary(products: list[Antivirus]) -> tuple[str, bool | None]:
     return names, True if all(state is True for state in states) else None
 
 
-def _update_link(asset: Asset, inventory: Inventory) -> AgentLink:
+def _update_link(asset: Asset, inventory: Inventory, contact: dict[str, Any]) -> tuple[AgentLink, bool]:
+    """The asset's agent link with what the agent reported (created with its ``contact`` times)."""
     ids = [inventory.device_id, *([inventory.old_device_id] if inventory.old_device_id else [])]
     # The agent now belongs to this asset: a link of another asset with its id goes (logged).
     for stale in AgentLink.objects.filter(device_id__in=ids).exclude(asset=asset):
@@ -156,11 +169,11 @@ def _update_link(asset: Asset, inventory: Inventory) -> AgentLink:
     }
     link = AgentLink.objects.filter(asset=asset).first()
     if link is None:
-        link = AgentLink(asset=asset, **values)
+        link = AgentLink(asset=asset, **values, **contact)
         link.save()
-    else:
-        _save_changes(link, values)
-    return link
+        return link, True
+    _save_changes(link, values)
+    return link, False
 
 
 def _chunks(items: list[Any]) -> Iterable[list[Any]]:
@@ -178,44 +191,100 @@ def _sync_software(asset: Asset, items: list[SoftwareItem]) -> tuple[int, int]:
     )
     existing: dict[tuple[str, str], tuple[int, date | None]] = {(n, v): (pk, d) for pk, n, v, d in rows}
     removed = [pk for key, (pk, _day) in existing.items() if key not in wanted]
-    for chunk in _chunks(removed):
-        Installation.objects.filter(pk__in=chunk).delete()  # per-row delete signals: logged
+    _delete_installations(removed)
     added = [item for key, item in wanted.items() if key not in existing]
-    software_ids = _software_ids(added)
-    for item in added:
-        installation = Installation(
-            asset=asset, software_id=software_ids[item.key[0]], version=item.version, installed_on=item.installed_on
+    software = _software(added)
+    user = context.current_user()
+    new_rows = [
+        Installation(
+            asset=asset,
+            software=software[item.key[0]],
+            version=item.version,
+            installed_on=_day(item.installed_on),
+            created_by=user,
+            updated_by=user,
         )
-        installation.save()
-    for key, (pk, day) in existing.items():
-        reported = wanted.get(key)
-        if reported is not None and reported.installed_on != (day.isoformat() if day else None):
-            installation = Installation.objects.get(pk=pk)
-            installation.installed_on = reported.installed_on
-            installation.save(update_fields=["installed_on"])
+        for item in added
+    ]
+    bulk.insert(new_rows, ("software", "version"), asset_id=asset.pk)
+    changelog.log_created(new_rows)
+    redated = {
+        pk: _day(wanted[key].installed_on)
+        for key, (pk, day) in existing.items()
+        if key in wanted and _day(wanted[key].installed_on) != day
+    }
+    _redate_installations(redated, user)
     return len(added), len(removed)
 
 
-def _software_ids(items: list[SoftwareItem]) -> dict[str, int]:
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _delete_installations(pks: list[int]) -> None:
+    """Delete removed installations with one statement per chunk, logging each row as a delete would."""
+    for chunk in _chunks(pks):
+        doomed = Installation.objects.filter(pk__in=chunk).select_related("software")
+        changelog.log_deleted(list(doomed))
+        # Nothing references an installation: a raw delete skips only the per-row signals, logged above.
+        Installation.objects.filter(pk__in=chunk)._raw_delete(Installation.objects.db)  # type: ignore[attr-defined]
+
+
+def _redate_installations(days: dict[int, date | None], user: Any) -> None:
+    if not days:
+        return
+    now = timezone.now()
+    changed = []
+    for chunk in _chunks(sorted(days)):
+        for row in Installation.objects.filter(pk__in=chunk).select_related("software"):
+            changed.append((row, changelog.snapshot(row)))
+            row.installed_on, row.updated_at, row.updated_by = days[row.pk], now, user
+    Installation.objects.bulk_update(
+        [row for row, _before in changed], ["installed_on", "updated_at", "updated_by"], batch_size=_BULK
+    )
+    changelog.log_updated(changed)
+
+
+def _software(items: list[SoftwareItem]) -> dict[str, Software]:
     """Software rows are shared by every machine: find them, create the missing ones (sorted, so
     concurrent imports take the unique-key locks in one order)."""
     by_key = {item.key[0]: item for item in items}
-    found: dict[str, int] = {}
+    found: dict[str, Software] = {}
     for chunk in _chunks(sorted(by_key)):
-        found.update(Software.objects.filter(normalized__in=chunk).values_list("normalized", "pk"))
-    for key in sorted(set(by_key) - set(found)):
-        found[key] = _create_software(key, by_key[key])
+        rows = Software.objects.filter(normalized__in=chunk).order_by().only("pk", "publisher", "name", "normalized")
+        found.update((row.normalized, row) for row in rows)
+    missing = sorted(set(by_key) - set(found))
+    if missing:
+        found.update(_create_software(missing, by_key))
     return found
 
 
-def _create_software(key: str, item: SoftwareItem) -> int:
+def _create_software(keys: list[str], by_key: dict[str, SoftwareItem]) -> dict[str, Software]:
+    user = context.current_user()
+    rows = []
+    for key in keys:
+        row = Software(
+            publisher=by_key[key].publisher, name=by_key[key].name, normalized=key, created_by=user, updated_by=user
+        )
+        row.search_key = search_key(row.search_source())  # what SearchableModel.save() derives
+        rows.append(row)
+    try:
+        with transaction.atomic():
+            Software.objects.bulk_create(rows, batch_size=_BULK)
+            changelog.log_created(rows)
+    except IntegrityError:  # another import created some of them in the meantime: one by one
+        return {key: _create_one_software(key, by_key[key]) for key in keys}
+    return {row.normalized: row for row in rows}
+
+
+def _create_one_software(key: str, item: SoftwareItem) -> Software:
     try:
         with transaction.atomic():
             software = Software(publisher=item.publisher, name=item.name, normalized=key)
             software.save()
-            return int(software.pk)
+            return software
     except IntegrityError:  # another import created it in the meantime
-        return int(Software.objects.get(normalized=key).pk)
+        return Software.objects.get(normalized=key)
 
 
 def _sync_interfaces(asset: Asset, interfaces: list[Interface]) -> None:

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django_tasks import task
 
+from biys.core.context import acting_as
 from biys.inventory.imports import services, storage
 
 STATUS_TIMEOUT = 24 * 3600
@@ -24,20 +25,26 @@ def set_status(job: str, **status: Any) -> None:
 
 
 @task()
-def run_asset_import(job: str, file_name: str, commissioned: bool, staff_id: int | None) -> int:
+def run_asset_import(
+    job: str, file_name: str, commissioned: bool, staff_id: int | None, user_id: int | None = None
+) -> int:
+    """Commit an uploaded file; the change log names ``user_id`` (who started the import) and the job."""
     from biys.org.models import Staff
+    from biys.users.models import User
 
     staff = Staff.objects.filter(pk=staff_id).first() if staff_id else None
+    user = User.objects.filter(pk=user_id).first() if user_id else None
     data, extension = storage.load(file_name)
     set_status(job, state="running", done=0, total=0)
     try:
-        created = services.commit(
-            data,
-            extension,
-            services.Options(commissioned=commissioned),
-            staff,
-            progress=lambda done, total: set_status(job, state="running", done=done, total=total),
-        )
+        with acting_as(user, request_id=f"import-{job}"[:64]):
+            created = services.commit(
+                data,
+                extension,
+                services.Options(commissioned=commissioned),
+                staff,
+                progress=lambda done, total: set_status(job, state="running", done=done, total=total),
+            )
     except services.ImportFailed as exc:
         set_status(job, state="failed", errors=[(e.row, e.column, e.message) for e in exc.errors[:500]])
         return 0

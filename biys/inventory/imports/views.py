@@ -110,14 +110,14 @@ def import_commit(request: HttpRequest) -> HttpResponse:
     if _asset_count(data, extension) > SYNC_LIMIT:
         job = uuid.uuid4().hex
         tasks.set_status(job, state="queued", done=0, total=0, user=request.user.pk)
-        tasks.run_asset_import.enqueue(job, name, payload["commissioned"], staff.pk if staff else None)
+        tasks.run_asset_import.enqueue(job, name, payload["commissioned"], staff.pk if staff else None, request.user.pk)
         return redirect("inventory:import_status", job=job)
     return _commit_now(request, name, data, extension, payload["commissioned"], staff)
 
 
 def _asset_count(data: bytes, extension: str) -> int:
     try:
-        return services.plan(data, extension).asset_count
+        return services.asset_count(data, extension)
     except ValidationError:
         return 0  # the commit reports the problem
 

@@ -62,7 +62,6 @@ def get_pdf(client: Client, url: str) -> Any:
 @pytest.fixture
 def setup() -> dict[str, Any]:
     Municipality.objects.create(name="Nizip Belediyesi")
-    Municipality._cache = None
     units = tree()
     clerk = make_user("kayit", unit=units["it"], roles=("tasinir_kayit",))
     officer = person(units["it"], "Mehmet", "Demir", user=clerk, title="Taşınır Kayıt Yetkilisi")

@@ -332,3 +332,31 @@ def test_decimal_and_date_forms(setup: dict[str, Any]) -> None:
             values.parse_decimal(bad)
     with pytest.raises(register.ValidationError):
         values.parse_date("31.02.2026")
+
+
+def test_the_bulk_path_registers_the_same_assets_and_logs_each_one(
+    setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from biys.core import changelog
+    from biys.core.models import ChangeLogEntry
+
+    monkeypatch.setattr(services, "BULK_MIN_ASSETS", 1)  # large files take this path; force it for 4 assets
+    before = ChangeLogEntry.objects.count()
+    assert_good_import(setup["client"], csv_bytes(GOOD_ROWS), "envanter.csv")
+    created = ChangeLogEntry.objects.filter(id__gt=before, action="create", content_type__model="asset")
+    assert created.count() == 4 and {entry.user_id for entry in created} == {setup["clerk"].pk}
+    assert changelog.verify().ok
+
+
+def test_the_bulk_path_writes_nothing_when_a_serial_was_taken_after_the_preview(
+    setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "BULK_MIN_ASSETS", 1)
+    client = setup["client"]
+    response = preview(client, csv_bytes(GOOD_ROWS), "envanter.csv")
+    kind = AssetKind.objects.get(name="Dizüstü bilgisayar")
+    register.register_asset(kind, Depot.objects.get(), setup["unit"], 2025, serial="PF-002")
+    response = commit(client, response)
+    assert Asset.objects.count() == 1  # only the one registered by hand
+    page = client.get(response["Location"]) if response.status_code == 302 else response
+    assert "PF-002" in page.content.decode()

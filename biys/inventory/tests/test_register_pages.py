@@ -344,6 +344,11 @@ def test_the_filtered_asset_list_keeps_a_constant_number_of_queries(
         response = client.get(url)
     assert len(response.context["table"].page.object_list) == 6
     assert len(few) == len(many)
+    # one template per row: every row links its asset and holder and shows the status badge
+    html = response.content.decode()
+    assert html.count(f'href="/teskilat/staff/{holder.pk}/"') == 5
+    assert html.count('class="badge text-bg-') >= 6
+    assert not any("COUNT(" in query["sql"].upper() for query in many.captured_queries)  # no row count
 
 
 def test_a_unit_user_sees_their_units_assets_and_what_they_hold(
