@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages the test suite drives for real: the browser, the LDAP server and its headers.
-TEST_DEBS := chromium slapd ldap-utils libldap2-dev libsasl2-dev gettext poppler-utils \
-	fusioninventory-agent ocsinventory-agent libio-socket-ssl-perl
+# Debian packages the test suite drives for real: the browser, the LDAP server and its headers,
+# the IMAP server of the mail intake tests.
+TEST_DEBS := chromium chromium-l10n slapd ldap-utils libldap2-dev libsasl2-dev gettext poppler-utils \
+	fusioninventory-agent ocsinventory-agent libio-socket-ssl-perl dovecot-imapd
 
 .PHONY: run test install install-dev system-deps lint format messages bench clean
 
@@ -31,7 +32,8 @@ run: install
 	DEBUG=1 $(BIN)/biys migrate --no-input
 	DEBUG=1 $(BIN)/biys demo
 	@echo "BİYS: http://$(HOST):$(PORT)/"
-	DEBUG=1 $(BIN)/biys runserver $(HOST):$(PORT)
+	@echo "Background tasks run inline (TASKS_BACKEND=immediate); production runs a worker: biys db_worker"
+	DEBUG=1 TASKS_BACKEND=immediate $(BIN)/biys runserver $(HOST):$(PORT)
 
 ## test: the whole suite (unit, view, API, LDAP, browser); installs what tests need
 test: install-dev

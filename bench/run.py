@@ -1,12 +1,14 @@
 """Seed the bench database, time every scenario, print a table and update ``docs/performance.md``.
 
     python -m bench.run [--database-url URL] [--staff 20000 --units 300 --changelog 1000000]
+                        [--tickets 1000000 --followups 5000000] [--api-requests 3000 --api-seconds 60]
                         [--skip-seed] [--reset] [--runs 50] [--warmup 30] [--only NAME ...] [--no-write]
 
 Exit status: 0 all budgets met, 1 a budget missed, 2 a page answered wrongly (status or empty list).
-CI smoke run (small data, about 20 s; fails only on wrong answers):
+CI smoke run (small data, about a minute; fails only on wrong answers):
 
-    python -m bench.run --staff 300 --units 30 --changelog 2000 --runs 5 --no-write --ignore-budgets
+    python -m bench.run --staff 300 --units 30 --changelog 2000 --tickets 5000 --followups 25000 --runs 5 \
+        --no-write --ignore-budgets --api-requests 100 --api-seconds 10
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench import config, report
-from bench.scenarios import SCENARIOS
+from bench import api_load, config, report, servicedesk
+from bench.scenarios import SCENARIOS as PAGE_SCENARIOS
 from bench.seed import SeedReport, add_size_arguments, seed
+
+SCENARIOS = (*PAGE_SCENARIOS, *servicedesk.SCENARIOS)
 
 
 @dataclass
@@ -144,19 +148,31 @@ def prepare_database(args: argparse.Namespace, url: str) -> SeedReport | None:
         config.migrate()
     else:
         config.recreate(url)  # also when its migration history no longer matches the code
+    # Seed only what the chosen scenarios read: the service desk needs units and staff, not the change log.
+    if args.only and all(name.startswith("sd_") for name in args.only):
+        args.changelog = 0
+    if args.only and not any(name.startswith("sd_") for name in args.only):
+        args.tickets = 0
     print(f"Seeding {config.redacted(url)}: {args.units} units, {args.staff} staff, {args.changelog} log entries")
-    return seed(args.staff, args.units, args.changelog)
+    seeded = seed(args.staff, args.units, args.changelog)
+    if args.tickets > 0:
+        print(f"Seeding the service desk: {args.tickets} tickets, {args.followups} follow-ups")
+        desk = servicedesk.seed(args.tickets, args.followups)
+        seeded.seconds.update({f"desk {name}": value for name, value in desk.seconds.items()})
+    return seeded
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     add_size_arguments(parser)
+    servicedesk.add_size_arguments(parser)
+    api_load.add_arguments(parser)
     parser.add_argument("--skip-seed", action="store_true", help="time the data already in the bench database")
     parser.add_argument("--reset", action="store_true", help="replace a database the bench did not make")
     parser.add_argument("--runs", type=int, default=50, help="timed requests per scenario (default 50)")
     parser.add_argument("--warmup", type=int, default=30, help="untimed requests first (default 30)")
     parser.add_argument("--max-seconds", type=float, default=60, help="time limit per scenario (default 60)")
-    names = [scenario.name for scenario in SCENARIOS]
+    names = [scenario.name for scenario in SCENARIOS] + [api_load.NAME]
     parser.add_argument("--only", nargs="+", choices=names, metavar="NAME", help=f"only these: {', '.join(names)}")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
     parser.add_argument(
@@ -178,7 +194,13 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()  # the seeder's garbage must not be collected inside a timed request
     print(f"Timing {args.runs} requests per scenario after {args.warmup} warm-up requests:")
     busy = report.CpuBusy()
-    results = run_scenarios(args.only, args.runs, args.warmup, args.max_seconds)
+    results: list[Any] = run_scenarios(args.only, args.runs, args.warmup, args.max_seconds)
+    if not args.only or api_load.NAME in args.only:
+        load = api_load.run(url, args.api_requests, args.api_seconds, args.api_threads)
+        verdict = "FAIL" if load.problems else "ok" if load.passed else "MISS"
+        print(f"  {load.name:<20} {load.per_second:.1f} tickets/s   median {load.median:.1f} ms   "
+              f"p95 {load.p95:.1f} ms   {verdict}", flush=True)  # fmt: skip
+        results.append(load)
     args.other_cpu = busy.others()
     argv_shown = [config.redacted(arg) for arg in (sys.argv[1:] if argv is None else argv)]
     command = shlex.join(["python", "-m", "bench.run", *argv_shown])

@@ -10,6 +10,7 @@ from biys.inventory.disposal import api as inventory_disposal
 from biys.inventory.movements import api as inventory_movements
 from biys.inventory.register import api as inventory_register
 from biys.org.api import views as org
+from biys.servicedesk.api import views as servicedesk
 from biys.users.api import views as users
 
 router = DefaultRouter()
@@ -25,3 +26,6 @@ router.register("users/tokens", users.ApiTokenViewSet, basename="apitoken")
 for area in (inventory_register, inventory_custody, inventory_movements, inventory_disposal, inventory_agents):
     for prefix, viewset, basename in area.ROUTES:
         router.register(f"inventory/{prefix}", viewset, basename=basename)
+
+for prefix, viewset, basename in servicedesk.ROUTES:
+    router.register(f"servicedesk/{prefix}", viewset, basename=basename)

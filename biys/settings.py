@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "biys.users",
     "biys.org",
     "biys.inventory",
+    "biys.servicedesk",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +232,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Ticket.priority and ServiceItem.default_priority share one choice set: one enum in the schema.
+    "ENUM_NAME_OVERRIDES": {"PriorityEnum": "biys.servicedesk.choices.Priority"},
 }
 
 # --- Background work ---------------------------------------------------------------------------
@@ -276,7 +279,11 @@ DJANGO_TABLES2_PAGE_RANGE = 7
 BIYS_HANDOVER_PROVIDERS = [
     "biys.org.handover.duty_lines",
     "biys.inventory.custody.handover.custody_lines",
+    "biys.servicedesk.services.handover_lines",
 ]
+
+# Resolved tickets the requester neither confirms nor reopens close after this many business days.
+BIYS_TICKET_AUTOCLOSE_DAYS = env_int("BIYS_TICKET_AUTOCLOSE_DAYS", 5)
 
 LOGGING = {
     "version": 1,
@@ -286,3 +293,21 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
 }
+
+# --- Service desk mail (biys.servicedesk.mail; docs/operations.md section 15) -----------------------
+# The IMAP mailbox `biys mail_poll` reads; empty BIYS_MAIL_HOST = no mail intake.
+BIYS_MAIL_HOST = env_str("BIYS_MAIL_HOST")
+BIYS_MAIL_SECURITY = env_choice("BIYS_MAIL_SECURITY", "ssl", ("ssl", "starttls", "none"))
+BIYS_MAIL_PORT = env_int("BIYS_MAIL_PORT", 993 if BIYS_MAIL_SECURITY == "ssl" else 143, minimum=1, maximum=65535)
+BIYS_MAIL_USER = env_str("BIYS_MAIL_USER")
+BIYS_MAIL_PASSWORD = env_secret("BIYS_MAIL_PASSWORD")
+BIYS_MAIL_CA_FILE = env_str("BIYS_MAIL_CA_FILE")  # the municipality's own CA, if the server's certificate needs it
+BIYS_MAIL_FOLDER = env_str("BIYS_MAIL_FOLDER", "INBOX")
+BIYS_MAIL_DONE_FOLDER = env_str("BIYS_MAIL_DONE_FOLDER")  # empty = processed mails stay, marked as read
+BIYS_MAIL_DEFAULT_ITEM = env_str("BIYS_MAIL_DEFAULT_ITEM")  # catalogue item code of tickets opened by mail
+BIYS_MAIL_DEFAULT_UNIT = env_str("BIYS_MAIL_DEFAULT_UNIT")  # unit code for senders not on the staff list
+BIYS_MAIL_TIMEOUT = env_int("BIYS_MAIL_TIMEOUT", 60, minimum=1, maximum=600)
+BIYS_MAIL_BATCH = env_int("BIYS_MAIL_BATCH", 200, minimum=1, maximum=10000)
+# Notifications: sender (the polled mailbox, so that replies come back to the desk) and a master switch.
+BIYS_MAIL_FROM = env_str("BIYS_MAIL_FROM", DEFAULT_FROM_EMAIL)
+BIYS_MAIL_NOTIFY = env_bool("BIYS_MAIL_NOTIFY", True)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("hesap/", include("biys.users.urls")),
     path("teskilat/", include("biys.org.urls")),
     path("envanter/", include("biys.inventory.urls")),
+    path("destek/", include("biys.servicedesk.urls")),
     path("", include("biys.inventory.agents.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    "--lang=tr-TR",
 ]
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -44,7 +45,10 @@ def browser() -> Iterator[Any]:
 
     playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        # Chromium on Linux takes its UI language (file and date inputs) from LANGUAGE; chromium-l10n has Turkish.
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, env={**os.environ, "LANGUAGE": "tr"}
+        )
         try:
             yield browser
         finally:

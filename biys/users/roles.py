@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-DOMAIN_APPS = ("core", "users", "org", "inventory")
+DOMAIN_APPS = ("core", "users", "org", "inventory", "servicedesk")
 ORG_WORK = tuple(
     f"org.{m}" for m in ("staff", "position", "dutyassignment", "leave", "departure", "handoveritem", "directivereview")
 )
@@ -52,6 +52,40 @@ INVENTORY_RECORDS = tuple(
     )
 )
 
+# What every municipal employee may do at the service desk: ask, follow, answer, rate (Mersin md. 6/ı).
+REQUESTER = tuple(
+    f"servicedesk.{p}"
+    for p in (
+        "view_ticket",
+        "add_ticket",
+        "view_followup",
+        "add_followup",
+        "view_attachment",
+        "add_attachment",
+        "view_servicecategory",
+        "view_serviceitem",
+        "view_article",
+        "view_satisfaction",
+        "add_satisfaction",
+        "view_intervention",
+        "view_savedview",
+        "add_savedview",
+        "change_savedview",
+        "delete_savedview",
+    )
+)
+# What IT staff record while working tickets.
+SERVICEDESK_WORK = tuple(
+    f"servicedesk.{m}"
+    for m in ("ticket", "followup", "attachment", "intervention", "partusage", "vendorcase", "transfer", "article")
+)
+# The catalogue, its routing and SLA policies: data the managers keep.
+SERVICEDESK_CATALOGUE = tuple(
+    f"servicedesk.{m}"
+    for m in ("servicecategory", "serviceitem", "slapolicy", "slatarget", "routingrule", "rootcause", "article")
+)
+TICKET_WORK = ("servicedesk.work_ticket", "servicedesk.view_internal_notes")
+
 
 @dataclass(frozen=True)
 class RoleDefinition:
@@ -78,6 +112,9 @@ ROLES: tuple[RoleDefinition, ...] = (
             "inventory.post_voucher",
             "inventory.approve_stockrequest",
             "inventory.approve_scrapproposal",
+            *TICKET_WORK,
+            "servicedesk.view_servicedesk_reports",
+            "servicedesk.approve_vendorcase",
         ),
         require_mfa=True,
     ),
@@ -86,19 +123,37 @@ ROLES: tuple[RoleDefinition, ...] = (
         _("Branch manager / Chief"),
         _("Şube Müdürü / Şef: manages staff, duties and handovers of their branch."),
         actions_all=("view",),
-        models_edit=ORG_WORK,
-        perms=("users.view_personal_data", "inventory.view_all_assets", "inventory.approve_stockrequest"),
+        models_edit=ORG_WORK + SERVICEDESK_WORK + SERVICEDESK_CATALOGUE,
+        perms=(
+            "users.view_personal_data",
+            "inventory.view_all_assets",
+            "inventory.approve_stockrequest",
+            *REQUESTER,
+            *TICKET_WORK,
+            "servicedesk.view_servicedesk_reports",
+            "servicedesk.approve_vendorcase",
+        ),
     ),
     RoleDefinition(
         "uzman",
         _("Specialist / Technician"),
         _("Uzman / Teknisyen: works requests and assets; reads the organization."),
         actions_all=("view",),
-        models_edit=INVENTORY_WORK,
-        perms=("inventory.view_all_assets", "inventory.add_stockrequest", "inventory.add_stockrequestline"),
+        models_edit=INVENTORY_WORK + SERVICEDESK_WORK,
+        perms=(
+            "inventory.view_all_assets",
+            "inventory.add_stockrequest",
+            "inventory.add_stockrequestline",
+            *REQUESTER,
+            *TICKET_WORK,
+        ),
     ),
     RoleDefinition(
-        "evrak", _("Document clerk"), _("Evrak Memuru: registers and routes documents."), actions_all=("view",)
+        "evrak",
+        _("Document clerk"),
+        _("Evrak Memuru: registers and routes documents."),
+        actions_all=("view",),
+        perms=REQUESTER,
     ),
     RoleDefinition(
         "tasinir_kayit",
@@ -106,14 +161,14 @@ ROLES: tuple[RoleDefinition, ...] = (
         _("Taşınır Kayıt Yetkilisi (TMY md. 6): keeps the depot and issues VİF and handover documents."),
         actions_all=("view",),
         models_edit=INVENTORY_RECORDS,
-        perms=("inventory.view_all_assets", "inventory.post_voucher", "inventory.delete_voucher"),
+        perms=("inventory.view_all_assets", "inventory.post_voucher", "inventory.delete_voucher", *REQUESTER),
     ),
     RoleDefinition(
         "tasinir_kontrol",
         _("Movable property control officer"),
         _("Taşınır Kontrol Yetkilisi (TMY md. 6/3): checks the records; never the same person as the records officer."),
         actions_all=("view",),
-        perms=("inventory.view_all_assets",),
+        perms=("inventory.view_all_assets", *REQUESTER),
     ),
     RoleDefinition(
         "birim_kullanicisi",
@@ -129,6 +184,7 @@ ROLES: tuple[RoleDefinition, ...] = (
             "inventory.add_stockrequest",
             "inventory.add_stockrequestline",
             "inventory.view_stockrequest",
+            *REQUESTER,
         ),
     ),
     RoleDefinition(
@@ -136,7 +192,13 @@ ROLES: tuple[RoleDefinition, ...] = (
         _("Auditor"),
         _("Denetçi (iç/dış denetim): reads everything, changes nothing."),
         actions_all=("view",),
-        perms=("users.view_all_units", "core.view_changelogentry", "inventory.view_all_assets"),
+        perms=(
+            "users.view_all_units",
+            "core.view_changelogentry",
+            "inventory.view_all_assets",
+            "servicedesk.view_internal_notes",
+            "servicedesk.view_servicedesk_reports",
+        ),
     ),
 )
 
@@ -150,6 +212,11 @@ PRIVILEGED = {
     ("inventory", "post_voucher"),
     ("inventory", "approve_stockrequest"),
     ("inventory", "approve_scrapproposal"),
+    ("servicedesk", "work_ticket"),
+    ("servicedesk", "view_internal_notes"),
+    ("servicedesk", "view_unit_tickets"),
+    ("servicedesk", "view_servicedesk_reports"),
+    ("servicedesk", "approve_vendorcase"),
 }
 
 

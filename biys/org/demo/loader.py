@@ -99,6 +99,9 @@ def load_demo(it_staff: int = 60, other_staff: int = 300, seed: int = 2026) -> D
         from biys.inventory.demo import load_inventory_demo  # the inventory builds on the organization
 
         load_inventory_demo(rng, units, _duty_holders()[:10])
+        from biys.servicedesk.demo import load_servicedesk_demo  # requests come from the staff, about the devices
+
+        load_servicedesk_demo()
         _leave_and_departure(rng, people, units)
         CalendarDay.objects.create(
             date=date(2026, 12, 31),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from biys.users.models import Role
-from biys.users.roles import ROLES, sync_roles
+from biys.users.roles import REQUESTER, ROLES, sync_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -51,13 +51,33 @@ def test_a_requester_sees_units_directives_and_asks_the_depot() -> None:
         "inventory.add_stockrequest",
         "inventory.add_stockrequestline",
         "inventory.view_stockrequest",
-    }
+    } | set(REQUESTER)
+
+
+def test_a_requester_asks_and_follows_but_never_works_tickets() -> None:
+    granted = perms("birim_kullanicisi")
+    assert {"servicedesk.add_ticket", "servicedesk.add_followup", "servicedesk.add_satisfaction"} <= granted
+    assert granted.isdisjoint(
+        {"servicedesk.work_ticket", "servicedesk.view_internal_notes", "servicedesk.change_ticket"}
+    )
+
+
+def test_technicians_work_tickets_and_managers_also_keep_the_catalogue() -> None:
+    technician, manager = perms("uzman"), perms("sube_muduru")
+    assert {"servicedesk.work_ticket", "servicedesk.view_internal_notes", "servicedesk.change_ticket"} <= technician
+    assert "servicedesk.change_slapolicy" not in technician and "servicedesk.approve_vendorcase" not in technician
+    assert {
+        "servicedesk.change_slapolicy",
+        "servicedesk.change_serviceitem",
+        "servicedesk.approve_vendorcase",
+    } <= manager
 
 
 def test_records_and_control_officers_are_separate_roles() -> None:
     records, control = perms("tasinir_kayit"), perms("tasinir_kontrol")
     assert {"inventory.post_voucher", "inventory.add_voucher", "inventory.change_custodydocument"} <= records
-    assert not [p for p in control if p.split(".")[1].startswith(("add_", "change_", "delete_", "post_"))]
+    inventory = [p for p in control if p.startswith("inventory.")]
+    assert not [p for p in inventory if p.split(".")[1].startswith(("add_", "change_", "delete_", "post_"))]
 
 
 def test_only_managers_approve_written_orders_and_write_offs() -> None:

@@ -1,0 +1,1 @@
+"""E-mail intake (IMAP) and outgoing notifications."""
