@@ -726,7 +726,7 @@ class PageData:
 ASSET_URL = "/envanter/assets/"
 ASSET_STATUSES = ("in_use", "in_use", "in_depot", "in_repair", "commissioning", "scrapped", "lent")
 CATEGORIES = ("computer", "computer", "monitor", "printer", "phone", "network", "power", "camera")
-ASSET_SORTS = (None, None, None, "sicil_no", "-sicil_no", "name", "kind", "status", "warranty_end", "-warranty_end")
+ASSET_SORTS = (None, None, None, "sicil_no", "-sicil_no", "name", "-name", "status", "warranty_end", "-warranty_end")
 # Queries a clerk types: Turkish letters or not, any case, one or two words, brands, a model, sicil or host parts.
 ASSET_SEARCHES = (
     "dizüstü bilgisayar",

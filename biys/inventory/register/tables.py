@@ -108,14 +108,20 @@ class AssetTable(BaseTable):
         self.unit_prefix, self.staff_prefix = reverse("org:unit_list"), reverse("org:staff_list")
         self.location_prefix = reverse("inventory:location_list")
 
+    # Only orders an index serves are offered (Asset.Meta.indexes): sorting 500,000 assets by a joined
+    # name (kind, unit, location, holder) took 0.5–1.2 s a page. Kind, unit and status have filters instead.
     sicil_no = PlainLinkColumn(attrs={"td": {"class": "text-nowrap"}})
-    name = tables.Column()
-    kind = tables.Column(linkify=True, order_by=("kind__name",))
-    status = StatusColumn()
-    owner_unit = tables.Column(linkify=True, order_by=("owner_unit__name",))
-    location = tables.Column(linkify=True, order_by=("location__building", "location__floor", "location__room"))
-    holder = tables.Column(linkify=True, order_by=("holder__last_name", "holder__first_name"))
-    warranty_end = tables.DateColumn(format="d.m.Y")
+    name = tables.Column(order_by=("name", "id"))
+    kind = tables.Column(linkify=True, orderable=False)
+    brand = tables.Column(orderable=False)
+    model = tables.Column(orderable=False)
+    serial = tables.Column(orderable=False)
+    status = StatusColumn(order_by=("status", "-entry_year", "-sequence"))
+    owner_unit = tables.Column(linkify=True, orderable=False)
+    location = tables.Column(linkify=True, orderable=False)
+    holder = tables.Column(linkify=True, orderable=False)
+    hostname = tables.Column(orderable=False)
+    warranty_end = tables.DateColumn(format="d.m.Y", order_by=("warranty_end", "id"))
 
     class Meta(BaseTable.Meta):
         model = Asset

@@ -18,10 +18,19 @@ from biys.core.models import BaseModel
 from biys.servicedesk import sla
 from biys.servicedesk.choices import DONE_STATUSES, VendorCaseStatus
 
-from .tickets import FollowUp, Ticket, _through_ticket, attachment_path, is_it_staff, vendor_form_path
+from .tickets import (
+    FollowUp,
+    InternalRows,
+    Ticket,
+    TicketPart,
+    _through_ticket,
+    attachment_path,
+    is_it_staff,
+    vendor_form_path,
+)
 
 
-class Attachment(BaseModel):
+class Attachment(InternalRows, BaseModel):
     """A file on a ticket (a screenshot, an error log, a signed form). Stored under a hash, not its name."""
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="attachments")
@@ -43,15 +52,8 @@ class Attachment(BaseModel):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def scope(cls, user: Any) -> Q:
-        query = _through_ticket(user)
-        if user.is_authenticated and not is_it_staff(user):
-            query &= Q(is_internal=False)
-        return query
 
-
-class Transfer(BaseModel):
+class Transfer(TicketPart, BaseModel):
     """A ticket sent from one unit's queue to another's, with the reason (Mersin md. 7/3-d)."""
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="transfers")
@@ -67,12 +69,8 @@ class Transfer(BaseModel):
     def __str__(self) -> str:
         return f"{self.from_unit} → {self.to_unit}"
 
-    @classmethod
-    def scope(cls, user: Any) -> Q:
-        return _through_ticket(user)
 
-
-class Intervention(BaseModel):
+class Intervention(TicketPart, BaseModel):
     """One visit or repair on a ticket, printed as a numbered servis formu with signature blocks."""
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="interventions")
@@ -99,10 +97,6 @@ class Intervention(BaseModel):
     def __str__(self) -> str:
         return f"{self.year}/{self.number}"
 
-    @classmethod
-    def scope(cls, user: Any) -> Q:
-        return _through_ticket(user)
-
     def clean(self) -> None:
         super().clean()
         if self.started_at and self.ended_at and self.ended_at < self.started_at:
@@ -113,7 +107,7 @@ class Intervention(BaseModel):
         return self.ended_at - self.started_at
 
 
-class PartUsage(BaseModel):
+class PartUsage(TicketPart, BaseModel):
     """A consumable or spare part used on a ticket, issued from the depot on a consumption VİF."""
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="parts")
@@ -141,12 +135,8 @@ class PartUsage(BaseModel):
     def __str__(self) -> str:
         return f"{self.quantity} × {self.stock_item}"
 
-    @classmethod
-    def scope(cls, user: Any) -> Q:
-        return _through_ticket(user)
 
-
-class VendorCase(BaseModel):
+class VendorCase(TicketPart, BaseModel):
     """A device sent to the vendor under warranty or a maintenance contract (Mersin md. 7/1-r; Nizip md. 12/24).
 
     The vendor's service form is uploaded on return and approved by a manager; the time at the vendor is
@@ -193,10 +183,6 @@ class VendorCase(BaseModel):
     def __str__(self) -> str:
         return f"{self.vendor} {self.vendor_reference}".strip()
 
-    @classmethod
-    def scope(cls, user: Any) -> Q:
-        return _through_ticket(user)
-
     def clean(self) -> None:
         super().clean()
         if self.sent_at and self.returned_at and self.returned_at < self.sent_at:
@@ -238,7 +224,7 @@ class MailMessage(BaseModel):
         return query if not user.is_authenticated or is_it_staff(user) else Q(pk__in=[])
 
 
-class Satisfaction(BaseModel):
+class Satisfaction(TicketPart, BaseModel):
     """The requester's rating of a resolved ticket (ISO 9001, Nizip md. 7/27)."""
 
     ticket = models.OneToOneField(
@@ -255,10 +241,6 @@ class Satisfaction(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.ticket.reference if self.ticket_id else ''}: {self.score}/5"
-
-    @classmethod
-    def scope(cls, user: Any) -> Q:
-        return _through_ticket(user)
 
     def clean(self) -> None:
         super().clean()

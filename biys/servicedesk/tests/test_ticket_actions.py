@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -54,6 +55,67 @@ def refused_now(response: Any, ticket: Ticket, status: str) -> None:
     assert fresh(ticket).status == status
 
 
+def action_url(ticket: Ticket, action: str, **query: str) -> str:
+    url = reverse("servicedesk:ticket_action", args=[ticket.pk, action])
+    return url + (f"?{urlencode(query)}" if query else "")
+
+
+# --- the action bar and its forms, fetched on demand ------------------------------------------------------------
+
+
+def test_the_ticket_page_draws_buttons_and_builds_no_action_form(client: Client) -> None:
+    desk = make_desk()
+    ticket = open_ticket(desk)
+    login(client, desk.manager)
+    response = client.get(ticket.get_absolute_url())
+    html = response.content.decode()
+    buttons = {name: asks for name, _label, asks in response.context["action_buttons"]}
+    assert buttons["assign"] is True and buttons["transfer"] is True and buttons["start"] is False
+    assert 'name="assignee"' not in html and 'name="to_unit"' not in html  # no form, no choice lists
+    assert f'hx-get="{action_url(ticket, "assign")}?v=' in html
+    # a step with nothing to ask is one button that posts the page's version at once
+    start = html[html.index('data-testid="form-start"') :]
+    assert f'name="_version" value="{version(ticket)}"' in start[: start.index("</form>")]
+
+
+def test_an_action_form_opens_in_the_panel_with_the_version_of_the_page(client: Client) -> None:
+    desk = make_desk()
+    ticket = open_ticket(desk)
+    login(client, desk.manager)
+    shown = version(ticket)
+    services.act(ticket, "priority", desk.technician, priority=Priority.HIGH)  # someone changes it meanwhile
+    panel = client.get(action_url(ticket, "assign", v=shown), HTTP_HX_REQUEST="true")
+    html = panel.content.decode()
+    assert panel.status_code == 200 and "<html" not in html and 'data-testid="form-assign"' in html
+    assert panel.context["form"]["_version"].value() == shown  # the page's version, not today's
+    response = act(client, fresh(ticket), "assign", assignee=desk.technician.pk, _version=shown)
+    assert fresh(ticket).assignee is None  # the change the user has not seen is not overwritten
+    assert response.status_code in (200, 302)
+
+
+def test_an_action_form_has_a_page_of_its_own_without_javascript(client: Client) -> None:
+    desk = make_desk()
+    ticket = open_ticket(desk)
+    login(client, desk.manager)
+    page = client.get(action_url(ticket, "transfer"))
+    html = page.content.decode()
+    assert page.status_code == 200 and "<html" in html and 'data-testid="form-transfer"' in html
+    assert 'name="to_unit"' in html and f'href="{ticket.get_absolute_url()}"' in html
+
+
+def test_an_action_form_that_is_not_possible_now_or_never_is_refused(client: Client) -> None:
+    desk = make_desk()
+    ticket = resolved(desk)
+    login(client, desk.manager)
+    panel = client.get(action_url(ticket, "assign"), HTTP_HX_REQUEST="true")
+    assert 'data-testid="action-refused"' in panel.content.decode() and "form-assign" not in panel.content.decode()
+    page = client.get(action_url(ticket, "assign"))
+    assert page.status_code == 302 and any("is not possible on ticket" in m for m in messages_of(page))
+    login(client, desk.requester)
+    assert client.get(action_url(open_ticket(desk), "assign")).status_code == 403
+    assert client.get(action_url(ticket, "no-such-action")).status_code == 404
+
+
 # --- state changes --------------------------------------------------------------------------------------------
 
 
@@ -61,8 +123,8 @@ def test_assign_to_a_technician_of_the_queue(client: Client) -> None:
     desk = make_desk()
     ticket = open_ticket(desk)
     login(client, desk.manager)
-    forms = {name: form for name, _label, form in client.get(ticket.get_absolute_url()).context["action_forms"]}
-    assert set(forms["assign"].fields["assignee"].queryset) == {desk.technician}  # the support queue's workers
+    panel = client.get(action_url(ticket, "assign"), HTTP_HX_REQUEST="true")
+    assert set(panel.context["form"].fields["assignee"].queryset) == {desk.technician}  # the support queue's workers
     response = act(client, ticket, "assign", assignee=desk.technician.pk)
     assert response.status_code == 302
     assert (fresh(ticket).status, fresh(ticket).assignee) == (Status.ASSIGNED, desk.technician)
@@ -601,7 +663,7 @@ def test_the_requester_of_a_resolved_ticket_is_asked_at_the_top_whether_it_is_so
     # Closing without a rating and reopening are in the card; the action bar has nothing left for them.
     assert 'data-testid="action-close"' in top and 'data-testid="action-reopen"' in top
     assert 'data-testid="form-reopen"' in top
-    assert response.context["action_forms"] == [] and 'data-testid="ticket-actions"' not in html
+    assert response.context["action_buttons"] == [] and 'data-testid="ticket-actions"' not in html
     assert html.count('data-testid="rating-form"') == 1
 
 
@@ -610,7 +672,7 @@ def test_it_staff_keep_close_and_reopen_in_the_action_bar_and_see_no_rating(clie
     ticket = resolved(desk)
     login(client, desk.technician)
     response = client.get(ticket.get_absolute_url())
-    assert [name for name, _label, _form in response.context["action_forms"]] == ["close", "reopen"]
+    assert [name for name, _label, _asks in response.context["action_buttons"]] == ["close", "reopen"]
     assert 'data-testid="confirm-card"' not in response.content.decode()
 
 

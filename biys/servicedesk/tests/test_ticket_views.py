@@ -25,7 +25,7 @@ from biys.core.testing.views import ViewTestCases
 from biys.inventory.models import Asset, AssetKind, Contract, Depot, TasinirCode
 from biys.servicedesk import services
 from biys.servicedesk.choices import FollowUpKind, Status
-from biys.servicedesk.models import Attachment, SavedView, Ticket
+from biys.servicedesk.models import Attachment, FollowUp, SavedView, Ticket
 
 from .fixtures import Desk, make_desk, make_item, make_policy, open_ticket
 
@@ -430,6 +430,33 @@ def test_internal_notes_are_styled_apart_and_events_small(client: Client) -> Non
     assert 'data-kind="note"' in html and "Toner siparişi verildi" in html and "Internal note" in html
     assert 'data-kind="work"' in html and "45 min" in html and "On site" in html
     assert 'data-kind="event"' in html and "Work started." in html
+
+
+def test_the_timeline_escapes_text_keeps_line_breaks_and_links_files(client: Client) -> None:
+    desk = make_desk()
+    ticket = open_ticket(desk)
+    services.add_followup(
+        ticket, desk.requester, "<script>alert(1)</script>\nİkinci satır & son", kind=FollowUpKind.COMMENT
+    )
+    entry = ticket.followups.get(kind=FollowUpKind.COMMENT)
+    shot = Attachment.objects.create(
+        ticket=ticket, followup=entry, name="ekran<1>.png", content_type="image/png", size=3, sha256="0" * 64, file="x"
+    )
+    FollowUp.objects.create(ticket=ticket, kind=FollowUpKind.EVENT, body="Sistem <kaydı>")
+    login(client, desk.technician)
+    html = page(client, ticket.get_absolute_url())
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>İkinci satır &amp; son" in html
+    assert f'<a class="me-2" href="{reverse("servicedesk:attachment", args=[shot.pk])}">' in html
+    assert "ekran&lt;1&gt;.png" in html
+    assert f'data-testid="followup-{entry.pk}"' in html and "Ayşe Yılmaz" in html
+    assert "Sistem &lt;kaydı&gt; · System ·" in html  # an event without an author
+
+
+def test_an_empty_timeline_says_so() -> None:
+    from biys.servicedesk.tickets.timeline import render_timeline
+
+    assert "Nothing has been written yet." in render_timeline([])
 
 
 def _detail_queries(client: Client, ticket: Ticket) -> int:

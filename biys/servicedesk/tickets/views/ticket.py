@@ -19,16 +19,23 @@ from django.utils.translation import gettext as _
 from biys.core.views import ObjectEditView, ObjectView, object_actions, require, restrict
 from biys.servicedesk import services, sla
 from biys.servicedesk.choices import FieldType, Status, VendorCaseStatus
-from biys.servicedesk.models import Attachment, FollowUp, Intervention, PartUsage, Ticket, VendorCase
+from biys.servicedesk.models import Attachment, FollowUp, Intervention, PartUsage, Ticket, Transfer, VendorCase
 from biys.servicedesk.models.tickets import is_it_staff
 from biys.servicedesk.tickets import forms
 from biys.servicedesk.tickets.tables import SLA_COLOURS, SLA_LABELS, decorate
+from biys.servicedesk.tickets.timeline import render_timeline
 from biys.servicedesk.tickets.views.common import ACTION_LABELS, TICKET_QUERYSET, get_ticket
 
 # Order of the action buttons: the usual next step first.
 ACTION_ORDER = ("assign", "start", "wait", "resume", "resolve", "transfer", "priority", "close", "reopen", "cancel")
 DANGER_ACTIONS = {"cancel"}
 CONFIRM_ACTIONS = frozenset({"close", "reopen"})
+# Actions whose form asks something (a panel opened on demand); the others are one button with the version.
+ASKING_ACTIONS = frozenset(
+    name
+    for name, form in forms.ACTION_FORMS.items()
+    if any(not field.widget.is_hidden for field in form.base_fields.values())
+)
 TEMPLATE = "servicedesk/tickets/ticket.html"
 
 
@@ -64,13 +71,13 @@ def answers(ticket: Ticket) -> list[tuple[str, Any]]:
 
 
 def timeline(ticket: Ticket, user: Any) -> list[FollowUp]:
-    files = Prefetch("files", queryset=restrict(Attachment.objects.order_by("id"), user))
-    rows = FollowUp.restrict(ticket.followups.all(), user).select_related("created_by").prefetch_related(files)
+    files = Prefetch("files", queryset=Attachment.of_ticket(Attachment.objects.order_by("id"), user))
+    rows = FollowUp.of_ticket(ticket.followups.all(), user).select_related("created_by").prefetch_related(files)
     return list(rows.order_by("created_at", "id"))
 
 
 def vendor_cases(ticket: Ticket, user: Any, now: datetime) -> list[VendorCase]:
-    cases = list(restrict(ticket.vendor_cases.select_related("asset", "contract", "approved_by"), user))
+    cases = list(VendorCase.of_ticket(ticket.vendor_cases.select_related("asset", "contract", "approved_by"), user))
     if cases:
         calendar = sla.calendar_for(ticket.sla_policy)  # one calendar for all cases: it reads the holiday table
         for case in cases:
@@ -80,7 +87,7 @@ def vendor_cases(ticket: Ticket, user: Any, now: datetime) -> list[VendorCase]:
 
 def interventions(ticket: Ticket, user: Any) -> list[Intervention]:
     parts = Prefetch("parts", queryset=PartUsage.objects.select_related("stock_item", "voucher__depot"))
-    rows = list(restrict(ticket.interventions.select_related("technician"), user).prefetch_related(parts))
+    rows = list(Intervention.of_ticket(ticket.interventions.select_related("technician"), user).prefetch_related(parts))
     for row in rows:
         row.duration_text = duration_text(row.duration)
     return rows
@@ -114,6 +121,8 @@ def work_forms(ticket: Ticket, user: Any, actions: set[str], cases: list[VendorC
 
 
 def ticket_context(request: HttpRequest, ticket: Ticket, followup_form: Any = None) -> dict[str, Any]:
+    """Everything the ticket page shows. ``ticket`` was read through ``Ticket.scope`` (``get_ticket``), so its
+    rows are listed with their own rules only (``TicketPart.of_ticket``)."""
     user = request.user
     now = timezone.now()
     actions = services.allowed_actions(ticket, user)
@@ -127,19 +136,24 @@ def ticket_context(request: HttpRequest, ticket: Ticket, followup_form: Any = No
     # confirms and closes), closing without a rating and reopening all live in that card, not in the action bar.
     confirm = ticket.status == Status.RESOLVED and "rate" in actions
     in_card = CONFIRM_ACTIONS if confirm else frozenset()
-    made = {
-        name: forms.ACTION_FORMS[name](ticket=ticket, user=user, auto_id=f"id_{name}_%s")
+    # The action bar holds buttons only; a form that asks something is fetched when its button is pressed.
+    buttons = [
+        (name, ACTION_LABELS[name], name in ASKING_ACTIONS)
         for name in ACTION_ORDER
+        if name in actions and name not in in_card
+    ]
+    card = {
+        name: forms.ACTION_FORMS[name](ticket=ticket, user=user, auto_id=f"id_{name}_%s")
+        for name in in_card
         if name in actions
     }
-    action_forms = [(name, ACTION_LABELS[name], form) for name, form in made.items() if name not in in_card]
     return {
         "ticket": ticket,
         "actions": actions,
-        "action_forms": action_forms,
+        "action_buttons": buttons,
         "confirm": confirm,
-        "close_form": made.get("close") if confirm else None,
-        "reopen_form": made.get("reopen") if confirm else None,
+        "close_form": card.get("close"),
+        "reopen_form": card.get("reopen"),
         "danger_actions": DANGER_ACTIONS,
         "followup_form": followup_form,
         "it_staff": is_it_staff(user),
@@ -149,17 +163,17 @@ def ticket_context(request: HttpRequest, ticket: Ticket, followup_form: Any = No
         "response_label": SLA_LABELS.get(reply, ""),
         "answers": answers(ticket),
         "assets": [(asset, services.warranty_cover(asset)) for asset in assets],
-        "followups": timeline(ticket, user),
-        "attachments": list(restrict(ticket.attachments.select_related("created_by"), user)),
+        "timeline_html": render_timeline(timeline(ticket, user)),
+        "attachments": list(Attachment.of_ticket(ticket.attachments.select_related("created_by"), user)),
         "transfers": (
-            list(restrict(ticket.transfers.select_related("from_unit", "to_unit", "created_by"), user))
+            list(Transfer.of_ticket(ticket.transfers.select_related("from_unit", "to_unit", "created_by"), user))
             if user.has_perm("servicedesk.view_transfer")
             else []
         ),
         "vendor_cases": cases,
         "interventions": interventions(ticket, user) if user.has_perm("servicedesk.view_intervention") else [],
         "parts": (
-            list(restrict(ticket.parts.select_related("stock_item", "voucher__depot", "intervention"), user))
+            list(PartUsage.of_ticket(ticket.parts.select_related("stock_item", "voucher__depot", "intervention"), user))
             if user.has_perm("servicedesk.view_partusage")
             else []
         ),

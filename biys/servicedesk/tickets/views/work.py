@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from biys.core.views import check_version, require, restrict
 from biys.inventory.models import Asset
@@ -31,8 +31,9 @@ from biys.servicedesk.tickets.views.common import (
     get_ticket,
     perform,
     require_may_ever,
+    require_now,
 )
-from biys.servicedesk.tickets.views.ticket import render_ticket
+from biys.servicedesk.tickets.views.ticket import DANGER_ACTIONS, render_ticket
 
 
 def vif_refused() -> str:
@@ -72,14 +73,20 @@ def _simple(request: HttpRequest, ticket: Ticket, action: str, form: Any, work: 
     return result if isinstance(result, HttpResponse) else redirect(target)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """assign, start, wait, resume, resolve, close, reopen, cancel, transfer, priority → ``services.act``."""
+    """assign, start, wait, resume, resolve, close, reopen, cancel, transfer, priority → ``services.act``.
+
+    GET shows the action's form: the panel under the ticket page's action bar (HTMX) or, without JavaScript,
+    a page of its own. The ticket page does not build these forms itself (their choices cost more than the
+    rest of the page)."""
     if action not in forms.ACTION_FORMS:
         raise Http404
     ticket = get_ticket(request, pk)
     user = request.user
     require_may_ever(ticket, user, action)
+    if request.method == "GET":
+        return action_form(request, ticket, action)
     form = forms.ACTION_FORMS[action](request.POST, ticket=ticket, user=user)
 
     def work(data: dict[str, Any]) -> HttpResponse:
@@ -88,6 +95,32 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return back_to(request, changed)
 
     return _simple(request, ticket, action, form, work)
+
+
+def action_form(request: HttpRequest, ticket: Ticket, action: str) -> HttpResponse:
+    """The form of one action. ``?v=`` carries the version of the page it was opened from, so that a change
+    made by someone else since that page was drawn is still caught when the form is sent."""
+    panel = bool(getattr(request, "htmx", False))
+    try:
+        require_now(ticket, request.user, action)
+    except NotNow as exc:
+        if panel:
+            return render(request, "servicedesk/tickets/inc/action_refused.html", {"message": str(exc)})
+        messages.error(request, str(exc))
+        return redirect(ticket.get_absolute_url())
+    version = request.GET.get("v", "")
+    form = forms.ACTION_FORMS[action](
+        ticket=ticket, user=request.user, initial={"_version": version} if version else None, auto_id=f"id_{action}_%s"
+    )
+    context = {
+        "ticket": ticket,
+        "name": action,
+        "label": ACTION_LABELS[action],
+        "form": form,
+        "danger": action in DANGER_ACTIONS,
+    }
+    template = "servicedesk/tickets/inc/action_form.html" if panel else "servicedesk/tickets/action.html"
+    return render(request, template, context)
 
 
 @require_POST
