@@ -318,6 +318,44 @@ def test_large_import_runs_as_a_task_with_a_status_page(setup: dict[str, Any], m
     assert b"hx-trigger" not in polled.content and b"255.02.01.01.02-26-00001" in polled.content
 
 
+def test_a_deadlocked_import_task_runs_again_and_a_lasting_database_error_says_so(
+    setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.cache import cache
+    from django.db import OperationalError
+
+    from biys.inventory.imports import storage, tasks
+
+    monkeypatch.setattr(tasks.time, "sleep", lambda seconds: None)
+    real_commit = services.commit
+    calls: list[int] = []
+
+    def deadlocked_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected")
+        return real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(services, "commit", deadlocked_once)
+    name = storage.save(SimpleUploadedFile("a.csv", csv_bytes(GOOD_ROWS)), "csv")
+    cache.set(tasks.status_key("job1"), {"user": setup["client"].session["_auth_user_id"]})
+    assert tasks.run_asset_import.func("job1", name, False, None, None) == 4
+    assert len(calls) == 2 and Asset.objects.count() == 4
+    assert cache.get(tasks.status_key("job1"))["state"] == "done"
+
+    def always_locked(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "commit", always_locked)
+    name = storage.save(SimpleUploadedFile("b.csv", csv_bytes(GOOD_ROWS)), "csv")
+    with pytest.raises(OperationalError):
+        tasks.run_asset_import.func("job2", name, False, None, None)
+    status = cache.get(tasks.status_key("job2"))
+    assert status["state"] == "failed"
+    assert "Nothing was registered" in status["errors"][0][2] and "OperationalError" in status["errors"][0][2]
+    assert Asset.objects.count() == 4  # the failed job wrote nothing
+
+
 def test_decimal_and_date_forms(setup: dict[str, Any]) -> None:
     from biys.inventory.imports import values
 

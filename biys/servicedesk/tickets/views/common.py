@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from biys.core.views import check_version, require, restrict
 from biys.servicedesk import services
@@ -25,7 +25,7 @@ from biys.servicedesk.tickets.forms import error_messages, field_label
 T = TypeVar("T")
 
 ACTION_LABELS: dict[str, Any] = {
-    "assign": gettext_lazy("Assign"),
+    "assign": pgettext_lazy("ticket", "Assign"),
     "start": gettext_lazy("Start work"),
     "wait": gettext_lazy("Wait"),
     "resume": gettext_lazy("Resume work"),
