@@ -132,9 +132,12 @@ def test_portal_request_is_routed_worked_sent_to_vendor_resolved_printed_and_rat
         with page.expect_navigation():
             row.get_by_role("link", name=reference).click()
         assert path_of(page) == ticket_url
+        assert page.locator("#object-table").count() == 0  # a page of its own, not swapped into the list
 
-        page.get_by_test_id("action-assign").click()
+        page.get_by_test_id("action-assign").click()  # the form is fetched into the panel, the page stays
         page.get_by_test_id("form-assign").locator("select[name=assignee]").select_option(str(technician.pk))
+        assert path_of(page) == ticket_url
+        shot(page, "servicedesk-ticket-action-panel")
         submit(page, page.get_by_test_id("submit-assign"))
         assert status_of(page) == Status.ASSIGNED
         assert page.get_by_test_id("assignee").inner_text().strip() == technician.get_full_name()

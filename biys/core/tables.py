@@ -18,7 +18,9 @@ class BaseTable(tables.Table):  # type: ignore[misc]
     row_template: str | None = None
 
     class Meta:
-        attrs = {"class": "table table-sm table-hover align-middle mb-0"}
+        # The list's wrapper boosts its sort and page links into #object-table (HTMX); links in the rows
+        # lead to other pages and must load as pages, not be swapped into the table.
+        attrs = {"class": "table table-sm table-hover align-middle mb-0", "tbody": {"hx-boost": "false"}}
         per_page = 50
         empty_text = _("No records match.")
         order_by_field = "sort"

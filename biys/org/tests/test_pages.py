@@ -153,3 +153,14 @@ def test_staff_are_listed_in_turkish_alphabet_order(client: Client, units: dict[
         "Ünal",
         "Zeybek",
     ]
+
+
+def test_links_in_list_rows_load_as_pages_not_into_the_table(client: Client, units: dict[str, Unit]) -> None:
+    """The list wrapper boosts sort and page links into #object-table; row links (a record's page) must not
+    be boosted, or the record's whole page is swapped into the list."""
+    person = Staff.objects.create(first_name="Ali", last_name="Işık", unit=units["it"])
+    client.force_login(make_user("baskan", unit=units["root"], perms=("org.view_staff", "users.view_all_units")))
+    html = client.get("/teskilat/staff/").content.decode()
+    assert 'id="object-table" class="card" hx-boost="true"' in html
+    body = html[html.index("<tbody") : html.index("</tbody>")]
+    assert body.startswith('<tbody hx-boost="false"') and f'href="/teskilat/staff/{person.pk}/"' in body
