@@ -30,18 +30,21 @@ def save(upload: Any, extension: str) -> str:
     return name
 
 
-def make_token(name: str, user_id: int, commissioned: bool) -> str:
-    return signing.dumps({"file": name, "user": user_id, "commissioned": commissioned}, salt=SALT)
+def make_token(name: str, user_id: int, commissioned: bool, kind: str = "assets") -> str:
+    """``kind`` ("assets", "stock") binds the token to its import: one kind's file is never committed by the other."""
+    return signing.dumps({"file": name, "user": user_id, "commissioned": commissioned, "kind": kind}, salt=SALT)
 
 
-def read_token(token: str, user_id: int) -> dict[str, Any] | None:
-    """The token's payload if it is genuine, fresh, the user's own and its file still exists."""
+def read_token(token: str, user_id: int, kind: str = "assets") -> dict[str, Any] | None:
+    """The token's payload if it is genuine, fresh, the user's own, of this import and its file still exists."""
     try:
         payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
     except signing.BadSignature:
         return None
     name = payload.get("file", "")
-    if payload.get("user") != user_id or not _NAME.match(name) or not (directory() / name).exists():
+    if payload.get("user") != user_id or payload.get("kind") != kind:
+        return None
+    if not _NAME.match(name) or not (directory() / name).exists():
         return None
     return payload
 

@@ -1,5 +1,6 @@
 """Cell values as Turkish offices type them: ``dd.mm.yyyy`` dates (also ISO and Excel date cells) and
-amounts with a decimal comma (``38.900,00``, ``38900,00``) or a decimal point (``38900.00``)."""
+amounts with a decimal comma (``38.900,00``, ``38900,00``) or a decimal point (``38900.00``); what could be
+read two ways (``38.900``) is refused rather than guessed."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from django.utils.translation import gettext as _
 
 _TR_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_ONE_POINT_THOUSANDS = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")  # "1.500": one thousand five hundred, or 1,5?
+CENT = Decimal("0.01")
+FLOAT_NOISE = Decimal("0.000001")
 
 
 def text(value: Any) -> str:
@@ -47,14 +51,33 @@ def parse_date(value: Any) -> date | None:
         raise ValidationError(_("“%(value)s” is not a valid date.") % {"value": raw}) from exc
 
 
-def parse_decimal(value: Any) -> Decimal | None:
+def parse_decimal(value: Any, not_a_number: str = "") -> Decimal | None:
+    """An amount or quantity with at most two decimals, never misread or silently rounded.
+
+    "1.500" is refused as ambiguous (one thousand five hundred as a Turkish office writes it, or 1,5 as a
+    program writes it); so is a third decimal ("12,345"). An Excel number cell is taken as it is, rounded only
+    by the binary float's own noise (0.1 + 0.2). ``not_a_number`` is the message for text that is no number
+    (with ``%(value)s``).
+    """
     if value is None or value == "":
         return None
+    message = not_a_number or _("“%(value)s” is not an amount (e.g. 38.900,00).")
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if not exact.is_finite() or exact < 0:
+            raise ValidationError(message % {"value": text(value)})
+        amount = exact.quantize(CENT)
+        if abs(amount - exact) > FLOAT_NOISE:
+            raise ValidationError(_("At most two decimal places (“%(value)s”).") % {"value": text(value)})
+        return amount
     raw = text(value).replace(" ", "").replace("\u00a0", "").removesuffix("TL").removesuffix("₺")
     if not raw:
         return None
+    if _ONE_POINT_THOUSANDS.match(raw):
+        raise ValidationError(
+            _("“%(value)s” is ambiguous: write thousands without a point (1500) and decimals with a comma (1,5).")
+            % {"value": raw}
+        )
     if "," in raw:
         raw = raw.replace(".", "").replace(",", ".")  # 38.900,00 → 38900.00
     elif raw.count(".") > 1:
@@ -62,10 +85,12 @@ def parse_decimal(value: Any) -> Decimal | None:
     try:
         amount = Decimal(raw)
     except InvalidOperation as exc:
-        raise ValidationError(_("“%(value)s” is not an amount (e.g. 38.900,00).") % {"value": text(value)}) from exc
+        raise ValidationError(message % {"value": text(value)}) from exc
     if not amount.is_finite() or amount < 0:
-        raise ValidationError(_("“%(value)s” is not an amount (e.g. 38.900,00).") % {"value": text(value)})
-    return amount.quantize(Decimal("0.01"))
+        raise ValidationError(message % {"value": text(value)})
+    if amount != amount.quantize(CENT):
+        raise ValidationError(_("At most two decimal places (“%(value)s”).") % {"value": text(value)})
+    return amount.quantize(CENT)
 
 
 def parse_int(value: Any, default: int | None = None) -> int | None:

@@ -299,6 +299,7 @@ class StockItemListView(ObjectListView):
     filterset = filtersets.StockItemFilterSet
     table = tables.StockItemTable
     filter_fields = ("depot", "reorder")
+    template_name = "inventory/movements/stockitem_list.html"  # adds the stock import button
 
 
 def stock_reorder(request: HttpRequest) -> HttpResponse:

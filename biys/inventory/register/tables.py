@@ -6,9 +6,10 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from biys.core.tables import BaseTable, BooleanIconColumn, LinkColumn
+from biys.core.tables import BaseTable, BooleanIconColumn, LinkColumn, short_date
 from biys.inventory.models import Asset, AssetKind, Contract, Depot, Location, TasinirCode
 
 STATUS_COLOURS: dict[str, str] = {
@@ -97,10 +98,19 @@ class StatusColumn(tables.Column):
         return str(record.get_status_display())
 
 
+def _related_link(prefix: str, record: Any, field: str, attribute: str = "") -> SafeString:
+    """A link to the related row's page (its name, or ``attribute`` of it), or a dash when there is none."""
+    pk = getattr(record, f"{field}_id")
+    if not pk:
+        return mark_safe("—")  # a constant
+    related = getattr(record, field)
+    return format_html('<a href="{}{}/">{}</a>', prefix, pk, getattr(related, attribute) if attribute else related)
+
+
 class AssetTable(BaseTable):
-    # One template per row (not per cell): the register's 50-row page is drawn in a third of the time.
-    # The row template must list the same columns in the same order as Meta.fields.
-    row_template = "inventory/register/inc/asset_row.html"
+    # Each row drawn in Python (draw_row), not cell by cell: the register's 50-row page is drawn in a small
+    # fraction of the time. The cells are the columns of Meta.fields, in that order.
+    draws_rows = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,6 +132,28 @@ class AssetTable(BaseTable):
     holder = tables.Column(linkify=True, orderable=False)
     hostname = tables.Column(orderable=False)
     warranty_end = tables.DateColumn(format="d.m.Y", order_by=("warranty_end", "id"))
+
+    def draw_row(self, record: Asset) -> SafeString:
+        return format_html(
+            '<tr><td class="text-nowrap"><a href="{}{}/">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+            '<td>{}</td><td><span class="badge text-bg-{}">{}</span></td><td>{}</td><td>{}</td><td>{}</td>'
+            "<td>{}</td><td>{}</td></tr>",
+            self.asset_prefix,
+            record.pk,
+            record.sicil_no,
+            record.name,
+            _related_link(self.kind_prefix, record, "kind"),
+            record.brand or "—",
+            record.model or "—",
+            record.serial or "—",
+            STATUS_COLOURS.get(record.status, "dark"),
+            record.get_status_display(),
+            _related_link(self.unit_prefix, record, "owner_unit", "name"),
+            _related_link(self.location_prefix, record, "location"),
+            _related_link(self.staff_prefix, record, "holder"),
+            record.hostname or "—",
+            short_date(record.warranty_end) or "—",
+        )
 
     class Meta(BaseTable.Meta):
         model = Asset

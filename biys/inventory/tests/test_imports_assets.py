@@ -365,9 +365,15 @@ def test_decimal_and_date_forms(setup: dict[str, Any]) -> None:
     assert values.parse_decimal("1.250.000") == Decimal("1250000.00")
     assert values.parse_date("05.03.2026") == date(2026, 3, 5)
     assert values.parse_date("2026-03-05") == date(2026, 3, 5)
+    assert values.parse_decimal(38900.0) == Decimal("38900.00")  # an Excel number cell
+    assert values.parse_decimal(0.1 + 0.2) == Decimal("0.30")  # the float's noise is not a third decimal
     for bad in ("abc", "-5"):
         with pytest.raises(register.ValidationError):
             values.parse_decimal(bad)
+    # Never guessed or rounded: "38.900" is 38900 to a Turkish office and 38.9 to a program.
+    for unclear, message in (("38.900", "ambiguous"), ("12,345", "two decimal places"), (12.345, "two decimal")):
+        with pytest.raises(register.ValidationError, match=message):
+            values.parse_decimal(unclear)
     with pytest.raises(register.ValidationError):
         values.parse_date("31.02.2026")
 

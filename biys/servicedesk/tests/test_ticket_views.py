@@ -236,6 +236,10 @@ def test_the_list_fits_a_laptop_in_seven_columns_and_the_export_keeps_every_fiel
     assert row.index(ticket.reference) < row.index("Yazıcı çalışmıyor")
     assert row.index("Ayşe Yılmaz") < row.index("Fen İşleri Dairesi")
     assert "Teknik Destek Şefliği" in row
+    Ticket.objects.filter(pk=ticket.pk).update(title="<b>Kalın</b> & yazıcı")
+    row = page(client, f"{LIST}?status=open")
+    assert "&lt;b&gt;Kalın&lt;/b&gt; &amp; yazıcı" in row and "<b>Kalın" not in row  # drawn rows escape text
+    Ticket.objects.filter(pk=ticket.pk).update(title="Yazıcı çalışmıyor")
 
     text = client.get(f"{LIST}?status=open&export=csv").content.decode("utf-8-sig")
     header, values = list(csv.reader(io.StringIO(text), delimiter=";"))[:2]

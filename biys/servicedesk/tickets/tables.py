@@ -1,5 +1,5 @@
-"""The ticket list: one row template per ticket (django-tables2 renders cell by cell otherwise, which is most
-of a 50-row page's budget); the columns still give headers, sorting and Excel/CSV exports.
+"""The ticket list: each row drawn in Python (``draw_row``; django-tables2 renders cell by cell otherwise, which
+is most of a 50-row page's budget); the columns still give headers, sorting and Excel/CSV exports.
 
 The page shows seven columns that fit a 1366 px laptop (the subject under the reference, the unit under the
 requester and the assignee, the SLA state under the due time); the exports get every field in its own column,
@@ -13,9 +13,11 @@ from typing import Any
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from biys.core.tables import BaseTable
+from biys.core.tables import BaseTable, short_datetime
 from biys.servicedesk import sla
 from biys.servicedesk.choices import Priority, Status
 from biys.servicedesk.models import Ticket
@@ -75,7 +77,7 @@ def export_only(**kwargs: Any) -> tables.Column:
 
 
 class TicketTable(BaseTable):
-    row_template = "servicedesk/tickets/inc/ticket_row.html"
+    draws_rows = True  # draw_row below: seven cells a ticket, several badges, three dates
 
     # Only columns an index can order are sortable (10⁶ tickets): the filters cover the rest.
     ticket = tables.Column(
@@ -126,6 +128,73 @@ class TicketTable(BaseTable):
                 decorate(row.record, self.now)
             self._decorated = True
         return rows
+
+    def draw_row(self, record: Any) -> SafeString:
+        notable = (
+            format_html(
+                '<div class="d-lg-none"><span class="badge {}">{}</span></div>',
+                record.priority_badge,
+                record.get_priority_display(),
+            )
+            if record.priority_notable
+            else ""
+        )
+        due = short_datetime(record.resolution_due)
+        sla_small = sla_badge = ""
+        if record.sla_state:
+            sla_small = format_html(
+                '<div class="d-sm-none"><span class="badge text-bg-{}" title="{}">{}</span></div>',
+                record.sla_colour,
+                due,
+                record.sla_label,
+            )
+            sla_badge = format_html(
+                '<div><span class="badge text-bg-{}" data-sla="{}">{}</span></div>',
+                record.sla_colour,
+                record.sla_state,
+                record.sla_label,
+            )
+        assignee = record.assignee
+        who = (
+            format_html("{}", assignee.get_full_name() or assignee.username)
+            if assignee is not None
+            else mark_safe('<span class="text-muted">—</span>')  # a constant
+        )
+        unit = (
+            format_html('<div class="small text-muted" data-testid="row-unit">{}</div>', record.assigned_unit.name)
+            if record.assigned_unit_id != self.unit_id and record.assigned_unit_id is not None
+            else ""
+        )
+        requester = record.requester_name or (str(record.requester) if record.requester_id else "—")
+        requester_unit = record.requester_unit.name if record.requester_unit_id else ""
+        return format_html(
+            '<tr data-testid="ticket-row-{}"><td><a class="text-nowrap fw-semibold" href="{}{}/">{}</a>'
+            '<div class="small">{}</div></td>'
+            '<td class="text-nowrap"><span class="badge {}">{}</span>{}{}</td>'
+            '<td class="d-none d-lg-table-cell"><span class="badge {}">{}</span></td>'
+            '<td class="d-none d-md-table-cell">{}<div class="small text-muted">{}</div></td>'
+            '<td class="d-none d-md-table-cell">{}{}</td>'
+            '<td class="d-none d-sm-table-cell text-nowrap">{}{}</td>'
+            '<td class="d-none d-xl-table-cell text-nowrap small">{}</td></tr>',
+            record.pk,
+            self.ticket_prefix,
+            record.pk,
+            record.reference,
+            record.title,
+            record.status_badge,
+            record.get_status_display(),
+            notable,
+            sla_small,
+            record.priority_badge,
+            record.get_priority_display(),
+            requester,
+            requester_unit,
+            who,
+            unit,
+            due or "—",
+            sla_badge,
+            short_datetime(record.created_at),
+        )
 
     # Exports: plain values, one field a column.
     def value_reference(self, record: Ticket) -> str:
