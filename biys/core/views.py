@@ -24,6 +24,7 @@ from django_tables2.paginators import LazyPaginator
 
 from biys.core.exports import export_table
 from biys.core.models import ChangeLogEntry
+from biys.core.pagination import DeferredJoinPaginator
 
 
 def restrict(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
@@ -82,7 +83,7 @@ class ObjectListView(View):
         # No request here: django-tables2 would configure a counting paginator before ours.
         table = self.table(rows)
         table.lazy_pagination = self.lazy_pagination
-        paginate: dict[str, Any] = {"per_page": self.per_page}
+        paginate: dict[str, Any] = {"per_page": self.per_page, "paginator_class": DeferredJoinPaginator}
         if self.lazy_pagination:
             paginate["paginator_class"] = LazyPaginator
         tables.RequestConfig(capped(request), paginate=paginate).configure(table)

@@ -164,3 +164,34 @@ def test_links_in_list_rows_load_as_pages_not_into_the_table(client: Client, uni
     assert 'id="object-table" class="card" hx-boost="true"' in html
     body = html[html.index("<tbody") : html.index("</tbody>")]
     assert body.startswith('<tbody hx-boost="false"') and f'href="/teskilat/staff/{person.pk}/"' in body
+
+
+@pytest.mark.parametrize("sort", ["", "-last_name", "unit"])
+def test_a_deep_page_reads_its_ids_first_and_shows_the_same_rows(
+    client: Client, units: dict[str, Unit], monkeypatch: pytest.MonkeyPatch, sort: str
+) -> None:
+    from biys.core import pagination
+
+    names = ["Yılmaz", "Öztürk", "Çelik", "Işık", "İnce", "Şahin", "Ünal", "Ağaoğlu", "Demir", "Kaya", "Zeybek"]
+    for index in range(120):
+        unit = units["it"] if index % 3 else units["root"]
+        Staff.objects.create(first_name=f"Ad{index % 7}", last_name=names[index % len(names)], unit=unit)
+    client.force_login(make_user("baskan", unit=units["root"], perms=("org.view_staff", "users.view_all_units")))
+    url = f"/teskilat/staff/?page=3&sort={sort}"
+
+    def shown() -> tuple[list[int], list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        return [row.record.pk for row in response.context["table"].page.object_list], [
+            q["sql"] for q in queries.captured_queries
+        ]
+
+    monkeypatch.setattr(pagination, "DEFERRED_FROM", 10**9)
+    client.get(url)  # warm the per-process caches
+    plain, plain_sql = shown()
+    monkeypatch.setattr(pagination, "DEFERRED_FROM", 50)
+    deferred, deferred_sql = shown()
+    assert len(plain) == 20 and deferred == plain  # page 3 of 120: the same rows in the same order
+    assert len(deferred_sql) == len(plain_sql)  # one query either way
+    assert any('"org_staff"."id" IN (SELECT' in sql and "OFFSET 100" in sql for sql in deferred_sql)
+    assert not any("IN (SELECT" in sql and "OFFSET" in sql for sql in plain_sql)

@@ -1,5 +1,6 @@
-"""The ticket page (everything done on one request, with a form for each action the user may take now), the
-edit page for IT staff, and the downloads of attachments and vendors' service forms."""
+"""The ticket page (everything done on one request: a button for each action the user may take now, whose form
+is fetched when pressed — ``work.action_form``), the edit page for IT staff, and the downloads of attachments
+and vendors' service forms."""
 
 from __future__ import annotations
 
