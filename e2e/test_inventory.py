@@ -76,6 +76,21 @@ def success_text(page: Any) -> str:
     return " ".join(page.locator(".alert-success").all_inner_texts())
 
 
+def assert_fits_phone(page: Any) -> None:
+    """``assert_fits_width``, naming the elements that stick out on the right when it fails."""
+    wide = page.evaluate(
+        """Array.from(document.querySelectorAll('body *'))
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-responsive'))
+            .slice(0, 3)
+            .map(e => `${e.tagName.toLowerCase()}[${e.dataset.testid || e.className}] right=${
+                Math.round(e.getBoundingClientRect().right)}: ${(e.innerText || '').slice(0, 60)}`)"""
+    )
+    try:
+        assert_fits_width(page)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc} on {path_of(page)}; sticking out: {wide}") from None
+
+
 def pdf_text(body: bytes, path: Path) -> str:
     path.write_bytes(body)
     return subprocess.run(
@@ -143,6 +158,7 @@ def test_laptop_registered_commissioned_handed_out_taken_back_and_stock_imported
         commissioning = page.get_by_test_id("commissioning")
         expect(commissioning).to_contain_text("Tamamlanmadı: taşınır henüz kullanıcıya teslim edilemez.")
         expect(commissioning.locator(".bi-check-square")).to_have_count(0)
+        expect(page.get_by_test_id("hand-over-link")).to_have_count(0)  # not free to hand over yet
         shot(page, "inventory-asset-registered")
 
         # 1b. Not handed out before commissioning: not offered among the free items, and refused when forced.
@@ -165,6 +181,10 @@ def test_laptop_registered_commissioned_handed_out_taken_back_and_stock_imported
         assert path_of(page) == f"{laptop.get_absolute_url()}commissioning/"
         page.locator("input[name=tested]").check()
         submit(page, page.get_by_test_id("commissioning-submit"))
+        expect(page.locator(".alert-info")).to_have_text(
+            "Kontrol listesi kaydedildi; taşınır kullanıma hazırlanma aşamasında kalıyor."
+        )
+        shot(page, "inventory-asset-commissioning-partial")
         assert attribute(page, "Durum") == "Kullanıma hazırlanıyor"
         expect(page.get_by_test_id("commissioning").locator(".bi-check-square")).to_have_count(1)
         with page.expect_navigation():
@@ -184,8 +204,11 @@ def test_laptop_registered_commissioned_handed_out_taken_back_and_stock_imported
         expect(commissioning.locator(".bi-check-square")).to_have_count(3)
         shot(page, "inventory-asset-commissioned")
 
-        # 2. Hand it to the engineer on a Taşınır Teslim Belgesi: find the person and the item, tick, issue.
-        page.goto("/envanter/custody-documents/add/")
+        # 2. Hand it to the engineer on a Taşınır Teslim Belgesi: from the laptop's page (now free to hand over,
+        # so the button shows), find the person and the item, tick, issue.
+        with page.expect_navigation():
+            page.get_by_test_id("hand-over-link").click()
+        expect(page.locator(f"#asset-{laptop.pk}")).to_be_checked()
         page.locator("#staff_q").fill(receiver.last_name)
         page.locator("#asset_q").fill(expected_sicil)
         with page.expect_navigation():
@@ -333,12 +356,11 @@ def test_laptop_registered_commissioned_handed_out_taken_back_and_stock_imported
         login(phone, RECORDS_OFFICER)
         phone.goto("/envanter/assets/")
         expect(phone.locator("#object-table")).to_be_visible()
-        assert_fits_width(phone)
         shot(phone, "inventory-asset-list-phone")
+        assert_fits_phone(phone)
         phone.goto(laptop.get_absolute_url())
         expect(phone.locator("h1")).to_contain_text(expected_sicil)
         assert attribute(phone, "Durum") == "Ambarda"
-        print("WIDE", phone.evaluate("""Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + (e.innerText||'').slice(0,60).replace(/\\n/g,' | '))"""))
         shot(phone, "inventory-asset-phone")
-        assert_fits_width(phone)
+        assert_fits_phone(phone)
         shot(phone, "inventory-asset-phone")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from copy import copy
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, cast
 
 import django_tables2 as tables
@@ -17,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2.paginators import LazyPaginator
@@ -160,6 +161,8 @@ def attribute_rows(instance: Any, names: tuple[str, ...]) -> list[tuple[str, Any
             value = date_format(timezone.localtime(value), "d.m.Y H:i")
         elif isinstance(value, date):
             value = date_format(value, "d.m.Y")
+        elif isinstance(value, Decimal):  # amounts as Turkish offices write them: 52.400,00
+            value = number_format(value, decimal_pos=field.decimal_places, use_l10n=True, force_grouping=True)
         elif isinstance(field, models.ForeignKey | models.OneToOneField) and value is not None:
             link = value.get_absolute_url() if hasattr(value, "get_absolute_url") else ""
         rows.append((str(field.verbose_name), value, link))

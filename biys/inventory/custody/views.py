@@ -217,8 +217,9 @@ class IssueView(View):
             "asset_q": asset_q,
             "people": people,
             "selected_staff": int(staff) if staff and staff.isdigit() else None,
-            "candidates": kept + candidates,
+            "candidates": kept + candidates,  # chosen items that are no longer free stay listed, marked
             "chosen": set(chosen),
+            "free_shown": len(candidates),
             "free_total": free.count(),
             "max_assets": MAX_ASSET_CHOICES,
         }

@@ -57,7 +57,7 @@ class StockItemTable(BaseTable):
     tasinir_code = tables.Column(accessor="tasinir_code__code", verbose_name=_("Taşınır code"))
     quantity_on_hand = tables.Column(attrs=RIGHT)
     reorder_level = tables.Column(attrs=RIGHT)
-    warning = tables.Column(verbose_name=_("reorder"), accessor="pk", orderable=False)
+    warning = tables.Column(verbose_name=_("Reorder"), accessor="pk", orderable=False)
 
     class Meta(BaseTable.Meta):
         model = StockItem

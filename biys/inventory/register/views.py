@@ -28,6 +28,7 @@ from biys.core.views import (
     require,
     restrict,
 )
+from biys.inventory.custody import services as custody_services
 from biys.inventory.models import (
     AgentLink,
     Asset,
@@ -262,6 +263,10 @@ class AssetView(ObjectView):
             "ready_for_handover": services.is_ready_for_handover(instance),
             "can_commission": user.has_perm("inventory.change_commissioning"),
         }
+        if user.has_perm("inventory.add_custodydocument"):
+            free = custody_services.handable(Asset.objects.filter(pk=instance.pk)).exists()
+            issue = reverse("inventory:custodydocument_add")
+            context["hand_over_url"] = f"{issue}?{urlencode({'assets': instance.pk})}" if free else ""
         if user.has_perm("inventory.view_custodydocument"):
             context["custody"] = (
                 CustodyItem.objects.filter(asset=instance, document__in=restrict(CustodyDocument.objects.all(), user))
