@@ -311,9 +311,14 @@ class Asset(SearchableModel):
         indexes = [
             models.Index(fields=["owner_unit", "status", "-entry_year", "-sequence"], name="asset_unit_status"),
             models.Index(fields=["status", "-entry_year", "-sequence"], name="asset_status"),
-            # the list's sortable columns (AssetTable); id breaks ties so that pages never overlap
+            # the list's sortable columns (AssetTable); id breaks ties so that pages never overlap. The status
+            # filter is the one nearly every list view sets: without the status-first copies SQLite walks the
+            # status index and sorts every matching row (0.8 s on 500,000 assets) instead of the order's index.
             models.Index(fields=["name", "id"], name="asset_name"),
             models.Index(fields=["warranty_end", "id"], name="asset_warranty_end"),
+            models.Index(fields=["status", "name", "id"], name="asset_status_name"),
+            models.Index(fields=["status", "warranty_end", "id"], name="asset_status_warranty_end"),
+            models.Index(fields=["status", "sicil_no"], name="asset_status_sicil_no"),
         ]
         permissions = [("view_all_assets", _("Can see the assets of every unit (IT staff)"))]
 

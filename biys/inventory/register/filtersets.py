@@ -84,7 +84,7 @@ class AssetFilterSet(BaseFilterSet):
     category = django_filters.ChoiceFilter(
         field_name="kind__category", choices=AssetKind.Category.choices, label=_("Category")
     )
-    owner_unit = UnitTreeFilter(field_path="owner_unit", label=_("Owner unit"))
+    owner_unit = UnitTreeFilter(field_path="owner_unit", label=_("Owner unit"), literal_ids=True)
     depot = django_filters.ModelChoiceFilter(queryset=Depot.objects.all(), label=_("Depot"))
     location = django_filters.NumberFilter(field_name="location_id", label=_("Location id"))
     holder = django_filters.NumberFilter(field_name="holder_id", label=_("Holder (staff id)"))
