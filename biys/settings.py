@@ -254,6 +254,21 @@ TASKS = {
     }
 }
 
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by every process of the installation: a long import's progress is written by the task worker and
+# read by whichever web worker serves the status page. On one host a directory under the data dir does
+# that; when several hosts serve BİYS, point them at one Redis (REDIS_URL, e.g. redis://127.0.0.1:6379/1).
+REDIS_URL = env_secret("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+
 # --- Mail -----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)

@@ -96,3 +96,41 @@ def test_openapi_schema_and_docs_are_served_to_signed_in_users(client: Client) -
     assert "/api/org/staff/" in paths and "/api/org/units/{id}/" in paths
     assert "tokenAuth" in schema.json()["components"]["securitySchemes"]
     assert client.get("/api/docs/").status_code == 200
+
+
+def _cache_round_trip(tmp_path, env: dict[str, str], code: str) -> str:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "biys.settings",  # the production settings, not the test suite's
+        "SECRET_KEY": "x" * 50,
+        "BIYS_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **env,
+    }
+    script = f"import django; django.setup()\nfrom django.core.cache import cache, caches\n{code}"
+    command = [sys.executable, "-c", script]
+    result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_cache_is_shared_between_processes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An import's progress is written by the task worker and read by a web worker: another process."""
+    env = {"REDIS_URL": ""}
+    _cache_round_trip(tmp_path, env, "cache.set('biys:test', {'state': 'running', 'done': 7}, 60)")
+    shown = _cache_round_trip(tmp_path, env, "print(cache.get('biys:test'), type(caches['default']).__name__)")
+    assert shown == "{'state': 'running', 'done': 7} FileBasedCache"
+
+
+def test_redis_is_used_when_configured(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The machine's own Redis on 127.0.0.1 (the deployment of several hosts)."""
+    env = {"REDIS_URL": "redis://127.0.0.1:6379/15"}
+    _cache_round_trip(tmp_path, env, "cache.set('biys:test:redis', 'açık', 60)")
+    shown = _cache_round_trip(
+        tmp_path, env, "print(cache.get('biys:test:redis'), type(caches['default']).__name__); cache.clear()"
+    )
+    assert shown == "açık RedisCache"
