@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -134,3 +135,32 @@ def test_redis_is_used_when_configured(tmp_path) -> None:  # type: ignore[no-unt
         tmp_path, env, "print(cache.get('biys:test:redis'), type(caches['default']).__name__); cache.clear()"
     )
     assert shown == "açık RedisCache"
+
+
+@pytest.mark.django_db
+def test_the_navigation_menu_is_cached_per_permission_set(client: Client) -> None:
+    from django.core.cache import cache
+
+    from biys.core.testing import make_unit, make_user
+
+    cache.clear()
+    unit = make_unit("Bilgi İşlem")
+    auditor = make_user("denetci", unit=unit, roles=("denetci",))
+    requester = make_user("talep", unit=unit, roles=("birim_kullanicisi",))
+    other_auditor = make_user("denetci2", unit=unit, roles=("denetci",))
+
+    def menu(user: Any) -> str:
+        client.force_login(user)
+        html = client.get("/").content.decode()
+        return html[html.index('id="mainnav"') : html.index('data-testid="user-menu"')]
+
+    audit_menu = menu(auditor)
+    assert "/changelog/" in audit_menu
+    plain_menu = menu(requester)
+    assert plain_menu != audit_menu and "/changelog/" not in plain_menu
+    assert menu(other_auditor) == audit_menu  # the same roles share one rendering
+    # A role given later shows at once: the key follows the permissions.
+    from biys.users.models import Role
+
+    requester.groups.add(Role.objects.get(code="denetci").group_ptr)
+    assert "/changelog/" in menu(type(requester).objects.get(pk=requester.pk))
