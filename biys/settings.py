@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "biys.users.permcache.PermissionCacheMiddleware",
     "biys.core.middleware.SessionRenewMiddleware",
     "biys.core.middleware.RequestContextMiddleware",
     "biys.core.middleware.LoginRequiredMiddleware",

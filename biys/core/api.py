@@ -59,6 +59,12 @@ class BaseViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
 
     _actor_token: contextvars.Token[context.Actor | None] | None
 
+    def perform_authentication(self, request: Request) -> None:
+        super().perform_authentication(request)
+        from biys.users.permcache import prime
+
+        prime(request.user)  # token-authenticated users too: their permissions without two queries
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         # Token authentication happens here, after the middleware: record the real actor.

@@ -14,11 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from time import monotonic
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-__all__ = ["ProcessCache", "clear_all"]
+__all__ = ["ProcessCache", "clear_all", "register"]
 
 T = TypeVar("T")
+
+
+class Clearable(Protocol):
+    def clear(self) -> None: ...
+
+
+_others: list[Clearable] = []
+
+
+def register(clearable: Clearable) -> None:
+    """Another per-process cache that :func:`clear_all` must empty too."""
+    _others.append(clearable)
 
 
 class ProcessCache(Generic[T]):
@@ -45,3 +57,5 @@ class ProcessCache(Generic[T]):
 def clear_all() -> None:
     for cache in ProcessCache.registry:
         cache.clear()
+    for other in _others:
+        other.clear()

@@ -21,6 +21,8 @@ class UsersConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from biys.users import signals  # noqa: F401 - connects login event handlers
+        from biys.users import permcache, signals  # noqa: F401 - signals connects login event handlers
+
+        permcache.connect()
 
         post_migrate.connect(_sync_roles, dispatch_uid="biys_sync_roles")

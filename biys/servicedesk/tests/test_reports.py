@@ -207,6 +207,7 @@ def test_dashboard_query_count_does_not_grow_with_the_data(month: dict[str, Any]
         ticket.resolve(network_tech, "Port açıldı.", desk.cause, at(day, 11))
         rated(ticket, desk.requester, 3, "İdare eder.", at(day, 12))
         opened(desk, at(day, 14), item=network_item).assign(network_tech, desk.manager, at(day, 15))
+    client.get(url)  # a new user was made: permissions are read once more (permcache), then kept
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert response.context["data"].sla.resolved == 6
