@@ -81,10 +81,8 @@ class ContractFilterSet(BaseFilterSet):
 class AssetFilterSet(BaseFilterSet):
     status = django_filters.ChoiceFilter(choices=Asset.Status.choices, label=_("Status"))
     kind = django_filters.ModelChoiceFilter(queryset=AssetKind.objects.only("id", "name"), label=_("Kind"))
-    # The category as the literal ids of its kinds, not a join on the kind: the planner then walks the
-    # (kind, year, sequence) index of a few kinds instead of joining every asset to its kind.
     category = django_filters.ChoiceFilter(
-        method="by_category", choices=AssetKind.Category.choices, label=_("Category")
+        field_name="kind__category", choices=AssetKind.Category.choices, label=_("Category")
     )
     owner_unit = UnitTreeFilter(field_path="owner_unit", label=_("Owner unit"), literal_ids=True)
     depot = django_filters.ModelChoiceFilter(queryset=Depot.objects.all(), label=_("Depot"))
@@ -98,10 +96,6 @@ class AssetFilterSet(BaseFilterSet):
     class Meta:
         model = Asset
         fields = ["status", "entry_year", "is_approved"]
-
-    def by_category(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
-        kinds = list(AssetKind.objects.filter(category=value).values_list("pk", flat=True))
-        return queryset.filter(kind_id__in=kinds)
 
     def by_warranty(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         today = timezone.localdate()
