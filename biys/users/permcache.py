@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from biys.core import caching
@@ -55,7 +56,13 @@ def current_version() -> str:
 
 
 def bump(*args: Any, **kwargs: Any) -> None:
-    """Every process reads permissions again on its next request."""
+    """Every process reads permissions again on its next request: this one at once, the others once the change
+    is committed (a process that read the old rows under a version bumped before the commit would keep them)."""
+    _known.clear()
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
     _known.clear()
 
