@@ -32,6 +32,12 @@ class DeferredJoinPaginator(Paginator):  # type: ignore[type-arg]
             return super().page(number)
         if not queryset.ordered:
             return super().page(number)
+        # The id last, if the order does not end with it: rows that tie on the order would otherwise be free to
+        # come in one order in the id query and in another in the row query.
+        order = list(queryset.query.order_by or queryset.model._meta.ordering)
+        last = order[-1] if order else None
+        if isinstance(last, str) and last.lstrip("-") not in ("pk", "id"):
+            queryset = queryset.order_by(*order, "-pk" if last.startswith("-") else "pk")
         ids = queryset.values("pk")[bottom:top]
         shown = BoundRows(data=queryset.filter(pk__in=ids), table=rows.table, pinned_data=rows.pinned_data)
         return Page(shown, number, self)

@@ -47,7 +47,7 @@ class StaffTable(BaseTable):
     registry_no = tables.Column(attrs=WIDE_ONLY)
     tckn = MaskedColumn(orderable=False, attrs=WIDE_ONLY)
     title = tables.Column(orderable=False)
-    unit = tables.Column(linkify=True, order_by=("unit_id", "sort_name"))
+    unit = tables.Column(linkify=True, order_by=("unit_id", "sort_name", "id"))  # id: no ties between pages
     work_phone = tables.Column(orderable=False, attrs=WIDE_ONLY)
     email = tables.EmailColumn(orderable=False, attrs=WIDE_ONLY)
     status = tables.Column(orderable=False)
