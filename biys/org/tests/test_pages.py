@@ -195,3 +195,31 @@ def test_a_deep_page_reads_its_ids_first_and_shows_the_same_rows(
     assert len(deferred_sql) == len(plain_sql)  # one query either way
     assert any('"org_staff"."id" IN (SELECT' in sql and "OFFSET 100" in sql for sql in deferred_sql)
     assert not any("IN (SELECT" in sql and "OFFSET" in sql for sql in plain_sql)
+
+
+def test_staff_rows_show_masked_tckn_escaped_text_and_links(client: Client, units: dict[str, Unit]) -> None:
+    person = Staff.objects.create(
+        first_name="Işıl", last_name="<b>Öztürk</b>", unit=units["it"], tckn="10000000146", email="isil@bel.tr"
+    )
+    client.force_login(make_user("baskan", unit=units["root"], perms=("org.view_staff", "users.view_all_units")))
+    html = client.get("/teskilat/staff/").content.decode()
+    row = html[html.index(f'href="/teskilat/staff/{person.pk}/"') :]
+    row = row[: row.index("</tr>")]
+    assert "Işıl &lt;b&gt;Öztürk&lt;/b&gt;" in row and "<b>Öztürk" not in row
+    assert "•••••••0146" in row and "10000000146" not in html  # KVKK md. 12: the last 4 only
+    assert f'href="/teskilat/units/{units["it"].pk}/"' in row and 'href="mailto:isil@bel.tr"' in row
+    assert row.count("</td>") == 8  # the headers' columns
+
+
+def test_change_log_rows_show_time_user_object_and_request(client: Client, units: dict[str, Unit]) -> None:
+    from django.utils import timezone
+
+    Staff.objects.create(first_name="Ali", last_name="<i>Kaya</i>", unit=units["it"])
+    entry = ChangeLogEntry.objects.filter(content_type__model="staff").latest("id")
+    client.force_login(make_user("denetci", unit=units["root"], roles=("denetci",)))
+    html = client.get("/changelog/").content.decode()
+    row = html[html.index(f"<tr><td>{entry.id}</td>") :]
+    row = row[: row.index("</tr>")]
+    assert timezone.localtime(entry.time).strftime("%d.%m.%Y %H:%M:%S") in row
+    assert "&lt;i&gt;Kaya&lt;/i&gt;" in row and "<i>Kaya" not in row
+    assert row.count("<td") == 8
