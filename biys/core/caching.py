@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from time import monotonic
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 __all__ = ["ProcessCache", "clear_all", "register"]
 
@@ -25,21 +25,19 @@ class Clearable(Protocol):
     def clear(self) -> None: ...
 
 
-_others: list[Clearable] = []
+_registry: list[Clearable] = []
 
 
 def register(clearable: Clearable) -> None:
-    """Another per-process cache that :func:`clear_all` must empty too."""
-    _others.append(clearable)
+    """A per-process cache that :func:`clear_all` must empty (every ProcessCache registers itself)."""
+    _registry.append(clearable)
 
 
 class ProcessCache(Generic[T]):
-    registry: ClassVar[list[ProcessCache[Any]]] = []
-
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self._entry: tuple[float, T] | None = None
-        ProcessCache.registry.append(self)
+        register(self)
 
     def get(self, load: Callable[[], T]) -> T:
         now = monotonic()
@@ -55,7 +53,5 @@ class ProcessCache(Generic[T]):
 
 
 def clear_all() -> None:
-    for cache in ProcessCache.registry:
+    for cache in _registry:
         cache.clear()
-    for other in _others:
-        other.clear()

@@ -257,13 +257,8 @@ def _parse_unit(value: Any) -> str:
     return _UNITS.get(search_key(text), text)
 
 
-def _number(value: Any, not_a_number: str) -> Decimal | None:
-    """A quantity or amount; ``values.parse_decimal`` refuses what it would misread ("1.500") or round."""
-    return values.parse_decimal(value, not_a_number)
-
-
 def _parse_quantity(value: Any) -> Decimal:
-    quantity = _number(value, _("“%(value)s” is not a quantity (e.g. 12 or 2,5)."))
+    quantity = values.parse_decimal(value, _("“%(value)s” is not a quantity (e.g. 12 or 2,5)."))
     if quantity is None:
         raise ValidationError(_("Give the quantity."))
     if quantity <= 0:
@@ -274,7 +269,7 @@ def _parse_quantity(value: Any) -> Decimal:
 
 
 def _parse_price(value: Any) -> Decimal:
-    price = _number(value, _("“%(value)s” is not an amount (e.g. 38.900,00)."))
+    price = values.parse_decimal(value, _("“%(value)s” is not an amount (e.g. 38.900,00)."))
     if price is None:
         raise ValidationError(_("Give the unit price in TL (0 if the item has no recorded value)."))
     if price >= PRICE_LIMIT:
@@ -283,7 +278,7 @@ def _parse_price(value: Any) -> Decimal:
 
 
 def _parse_reorder_level(value: Any) -> Decimal | None:
-    level = _number(value, _("“%(value)s” is not a quantity (e.g. 12 or 2,5)."))
+    level = values.parse_decimal(value, _("“%(value)s” is not a quantity (e.g. 12 or 2,5)."))
     if level is not None and level >= LIMIT:
         raise ValidationError(_("The quantity is too large."))
     return level

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from biys.core.tables import short_datetime
 from biys.servicedesk.choices import FollowUpKind
 from biys.servicedesk.models import FollowUp
 
@@ -26,10 +25,6 @@ def _author(entry: FollowUp) -> str:
     if user is None:
         return _("System")
     return str(user.get_full_name() or user.get_username())
-
-
-def _when(entry: FollowUp) -> str:
-    return date_format(localtime(entry.created_at), "d.m.Y H:i")
 
 
 def _body(text: str) -> SafeString:
@@ -77,7 +72,7 @@ def render_entry(entry: FollowUp, attachment_prefix: str) -> SafeString:
             '<i class="bi bi-arrow-right-short"></i> {} · {} · {}</li>',
             entry.body,
             _author(entry),
-            _when(entry),
+            short_datetime(entry.created_at),
         )
     marked = " bg-warning-subtle border-start border-4 border-warning" if entry.is_internal else ""
     return format_html(
@@ -90,7 +85,7 @@ def render_entry(entry: FollowUp, attachment_prefix: str) -> SafeString:
         entry.pk,
         _author(entry),
         _badges(entry),
-        _when(entry),
+        short_datetime(entry.created_at),
         _body(entry.body),
         _files(entry, attachment_prefix),
     )
