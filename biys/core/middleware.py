@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
 
@@ -60,7 +61,8 @@ class SessionRenewMiddleware:
     """The idle timeout: activity pushes the session's expiry back, but at most once a minute.
 
     Django's SESSION_SAVE_EVERY_REQUEST would write the session row on every request; a list page
-    answering in a few milliseconds should not pay a database write for it.
+    answering in a few milliseconds should not pay a database write for it. Only a session that holds a
+    login is renewed: a request authenticated otherwise (an API token) must not create a session row.
     """
 
     RENEW_EVERY = 60  # seconds
@@ -72,7 +74,7 @@ class SessionRenewMiddleware:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)
-        if session is not None and user is not None and user.is_authenticated:
+        if session is not None and user is not None and user.is_authenticated and SESSION_KEY in session:
             now = int(time.time())
             if now - int(session.get("_renewed", 0)) >= self.RENEW_EVERY:
                 session["_renewed"] = now  # marks the session modified: saved with a fresh expiry

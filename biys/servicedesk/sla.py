@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from biys.core.calendar import BusinessCalendar, get_calendar
+from biys.servicedesk import deskconfig
 from biys.servicedesk.choices import OPEN_STATUSES, Status
 
 if TYPE_CHECKING:
@@ -36,9 +37,7 @@ def calendar_for(policy: SlaPolicy | None) -> BusinessCalendar:
 
 
 def target_for(ticket: Ticket) -> SlaTarget | None:
-    if ticket.sla_policy_id is None:
-        return None
-    return ticket.sla_policy.targets.filter(priority=ticket.priority).first()
+    return deskconfig.current().target(ticket.sla_policy_id, ticket.priority)
 
 
 def active_time(ticket: Ticket, at: datetime, calendar: BusinessCalendar | None = None) -> timedelta:
@@ -75,7 +74,7 @@ def recompute(ticket: Ticket, at: datetime) -> None:
 
 
 def start(ticket: Ticket, at: datetime) -> None:
-    ticket.sla_policy = ticket.item.policy()
+    ticket.sla_policy = deskconfig.current().policy_of(ticket.item)
     ticket.sla_started_at = at
     ticket.sla_paused_at = None
     ticket.sla_paused_total = ZERO

@@ -15,14 +15,12 @@ The set is handed to ModelBackend as the ``_perm_cache`` it keeps on the user ob
 
 from __future__ import annotations
 
-import uuid
 from time import monotonic
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -47,12 +45,11 @@ _known = _Known()
 caching.register(_known)
 
 
+_version = caching.SharedVersion(VERSION_KEY)
+
+
 def current_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
-    return str(version)
+    return _version.current()
 
 
 def bump(*args: Any, **kwargs: Any) -> None:
@@ -63,7 +60,7 @@ def bump(*args: Any, **kwargs: Any) -> None:
 
 
 def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    _version.renew()
     _known.clear()
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -79,14 +79,18 @@ class TicketSequence(models.Model):
 
     @classmethod
     def take(cls, year: int) -> int:
-        # No savepoint: nothing here raises a validation error, and a savepoint costs two statements per ticket.
-        with transaction.atomic(savepoint=False):
-            row = cls.objects.select_for_update().filter(year=year).first()
-            if row is None:
-                row = cls.objects.create(year=year, last=0)
-            row.last += 1
-            row.save(update_fields=["last"])
-        return row.last
+        """The next number of ``year``, in one statement: an upsert that creates the year's row or adds one to it
+        and returns the new value (SQLite 3.35+, PostgreSQL). The row stays locked until the caller's
+        transaction ends, so two intakes never get the same number and a rolled-back intake gives its number
+        back."""
+        table = connection.ops.quote_name(cls._meta.db_table)  # the names are the model's, never input
+        sql = (
+            f'INSERT INTO {table} ("year", "last") VALUES (%s, 1) '  # noqa: S608
+            f'ON CONFLICT ("year") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"'
+        )
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            cursor.execute(sql, [year])
+            return int(cursor.fetchone()[0])
 
 
 class Ticket(SearchableModel):

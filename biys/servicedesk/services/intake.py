@@ -12,12 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from biys.servicedesk import notifications, sla
+from biys.servicedesk import deskconfig, notifications, sla
 from biys.servicedesk.choices import (
     Channel,
     FieldType,
@@ -50,9 +49,10 @@ def route(item: ServiceItem, requester_unit: Any, location: Any = None) -> Any:
     """The unit whose queue receives a request: the most specific routing rule, else the item's unit."""
     building = getattr(location, "building", "") or ""
     path = requester_unit.path if requester_unit is not None else ""
-    rules = RoutingRule.objects.filter(Q(item=item) | Q(item__isnull=True)).select_related("requester_unit")
     best: tuple[int, int, RoutingRule] | None = None
-    for rule in rules:
+    for rule in deskconfig.current().rules:
+        if rule.item_id is not None and rule.item_id != item.pk:
+            continue
         if rule.requester_unit_id is not None and not path.startswith(rule.requester_unit.path):
             continue
         if rule.building and rule.building != building:

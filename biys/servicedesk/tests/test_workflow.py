@@ -76,3 +76,16 @@ def test_the_number_counter_is_not_logged_but_the_numbered_ticket_is() -> None:
     created = ChangeLogEntry.objects.filter(id__gt=before, action="create")
     assert [e.object_repr for e in created if e.content_type.model == "ticket"] == [str(ticket)]
     assert not [e for e in created if e.content_type.model == "ticketsequence"]
+
+
+def test_ticket_numbers_count_per_year_and_a_rolled_back_intake_gives_its_number_back() -> None:
+    from django.db import transaction
+
+    from biys.servicedesk.models import TicketSequence
+
+    assert [TicketSequence.take(2031), TicketSequence.take(2031), TicketSequence.take(2032)] == [1, 2, 1]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert TicketSequence.take(2031) == 3
+        raise RuntimeError("the intake failed")
+    assert TicketSequence.take(2031) == 3
+    assert dict(TicketSequence.objects.values_list("year", "last")) == {2031: 3, 2032: 1}

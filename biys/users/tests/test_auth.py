@@ -134,6 +134,18 @@ def test_api_token_is_stored_hashed_and_authenticates(client: Client, unit) -> N
     assert token.last_used_at is not None
 
 
+def test_token_requests_create_no_session(client: Client, unit) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.sessions.models import Session
+
+    user = make_user("betik", unit=unit, perms=("org.view_unit",))
+    _token, key = ApiToken.issue(user, "betik")
+    for _ in range(3):
+        response = client.get("/api/org/units/", HTTP_AUTHORIZATION=f"Token {key}")
+        assert response.status_code == 200
+        assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()
+
+
 def test_revoked_or_expired_token_is_refused(client: Client, unit) -> None:  # type: ignore[no-untyped-def]
     user = make_user("betik", unit=unit, perms=("org.view_unit",))
     revoked, revoked_key = ApiToken.issue(user, "eski")
