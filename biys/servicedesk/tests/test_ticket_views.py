@@ -500,6 +500,20 @@ def test_detail_query_count_does_not_grow_with_the_followups(
         assert "<div>Not 1</div>" in html
 
 
+def test_lists_the_ticket_does_not_have_cost_no_query_and_appear_once_it_has_them(client: Client) -> None:
+    desk = make_desk()
+    ticket = open_ticket(desk)
+    login(client, desk.manager)  # the IT department's chief still sees the ticket after the transfer
+    client.get(ticket.get_absolute_url())  # warm caches
+    plain = _detail_queries(client, ticket)
+    services.act(ticket, "transfer", desk.technician, to_unit=desk.software, reason="Yazılım hatası")
+    with CaptureQueriesContext(connection) as captured:
+        html = page(client, ticket.get_absolute_url())
+    assert "Yazılım hatası" in html
+    lists = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT "servicedesk_transfer"')]
+    assert len(lists) == 1 and len(captured) == plain + 1
+
+
 def test_the_requester_never_sees_internal_notes_or_internal_files(client: Client) -> None:
     desk = make_desk()
     ticket = open_ticket(desk)

@@ -54,7 +54,7 @@ def _badges(entry: FollowUp) -> SafeString:
 
 
 def _files(entry: FollowUp, prefix: str) -> SafeString:
-    files = list(entry.files.all())  # prefetched, already scoped
+    files = entry.shown_files  # type: ignore[attr-defined]  # already scoped (views.ticket.timeline)
     if not files:
         return mark_safe("")
     links = format_html_join(

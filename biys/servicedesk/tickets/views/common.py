@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from biys.core.views import check_version, require, restrict
-from biys.servicedesk import services
+from biys.servicedesk import deskconfig, services
 from biys.servicedesk.models import Ticket
 from biys.servicedesk.tickets.forms import error_messages, field_label
 
@@ -49,15 +49,14 @@ ACTION_LABELS: dict[str, Any] = {
 REQUESTER_ACTIONS = frozenset({"comment", "attach", "cancel", "close", "reopen", "rate"})
 WORKER_ACTIONS = frozenset(ACTION_LABELS) - {"rate"}
 
+# The catalogue item and the SLA policy come from the desk's configuration (``with_configuration``), not a join.
 TICKET_QUERYSET = Ticket.objects.select_related(
-    "item__category",
     "requester__unit",
     "requester_unit",
     "assigned_unit",
     "assignee",
     "location",
     "root_cause",
-    "sla_policy",
     "satisfaction",
     "created_by",
 )
@@ -73,6 +72,19 @@ def get_ticket(request: HttpRequest, pk: Any, queryset: QuerySet[Ticket] | None 
     ticket: Ticket = get_object_or_404(
         restrict(queryset if queryset is not None else TICKET_QUERYSET, request.user), pk=pk
     )
+    return with_configuration(ticket)
+
+
+def with_configuration(ticket: Ticket) -> Ticket:
+    """``ticket`` with its catalogue item and SLA policy from the desk's configuration (no query); one that is
+    not there yet (added with SQL a moment ago) is read as usual when used."""
+    config = deskconfig.current()
+    item = config.items.get(ticket.item_id)
+    if item is not None:
+        ticket.item = item
+    policy = config.policies.get(ticket.sla_policy_id) if ticket.sla_policy_id is not None else None
+    if policy is not None:
+        ticket.sla_policy = policy
     return ticket
 
 

@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -71,13 +71,29 @@ def answers(ticket: Ticket) -> list[tuple[str, Any]]:
     return rows
 
 
-def timeline(ticket: Ticket, user: Any) -> list[FollowUp]:
-    files = Prefetch("files", queryset=Attachment.of_ticket(Attachment.objects.order_by("id"), user))
-    rows = FollowUp.of_ticket(ticket.followups.all(), user).select_related("created_by").prefetch_related(files)
-    return list(rows.order_by("created_at", "id"))
+def has(ticket: Ticket, rows: str) -> bool:
+    """Whether the ticket may have ``rows`` ("transfers", "vendor_cases" …): the page's query says so
+    (``PAGE_QUERYSET``); a ticket read otherwise is assumed to have some."""
+    return bool(getattr(ticket, f"has_{rows}", True))
+
+
+def timeline(ticket: Ticket, user: Any, files: list[Attachment]) -> list[FollowUp]:
+    """The follow-ups ``user`` may see, each with its files from ``files`` (the ticket's, already scoped)."""
+    rows = list(
+        FollowUp.of_ticket(ticket.followups.all(), user).select_related("created_by").order_by("created_at", "id")
+    )
+    by_followup: dict[int, list[Attachment]] = {}
+    for file in files:
+        if file.followup_id is not None:
+            by_followup.setdefault(file.followup_id, []).append(file)
+    for row in rows:
+        row.shown_files = by_followup.get(row.pk, [])  # type: ignore[attr-defined]
+    return rows
 
 
 def vendor_cases(ticket: Ticket, user: Any, now: datetime) -> list[VendorCase]:
+    if not has(ticket, "vendor_cases"):
+        return []
     cases = list(VendorCase.of_ticket(ticket.vendor_cases.select_related("asset", "contract", "approved_by"), user))
     if cases:
         calendar = sla.calendar_for(ticket.sla_policy)  # one calendar for all cases: it reads the holiday table
@@ -87,6 +103,8 @@ def vendor_cases(ticket: Ticket, user: Any, now: datetime) -> list[VendorCase]:
 
 
 def interventions(ticket: Ticket, user: Any) -> list[Intervention]:
+    if not has(ticket, "interventions"):
+        return []
     parts = Prefetch("parts", queryset=PartUsage.objects.select_related("stock_item", "voucher__depot"))
     rows = list(Intervention.of_ticket(ticket.interventions.select_related("technician"), user).prefetch_related(parts))
     for row in rows:
@@ -129,7 +147,16 @@ def ticket_context(request: HttpRequest, ticket: Ticket, followup_form: Any = No
     actions = services.allowed_actions(ticket, user)
     decorate(ticket, now)
     reply = response_state(ticket, now)
-    assets = list(restrict(ticket.assets.select_related("contract", "kind", "location"), user))
+    assets = (
+        list(restrict(ticket.assets.select_related("contract", "kind", "location"), user))
+        if has(ticket, "assets")
+        else []
+    )
+    files = (
+        list(Attachment.of_ticket(ticket.attachments.select_related("created_by").order_by("id"), user))
+        if has(ticket, "attachments")
+        else []
+    )
     cases = vendor_cases(ticket, user, now) if user.has_perm("servicedesk.view_vendorcase") else []
     if followup_form is None and actions & {"comment", "note", "worklog"}:
         followup_form = forms.FollowUpForm(ticket=ticket, user=user, actions=actions, auto_id="id_followup_%s")
@@ -164,18 +191,18 @@ def ticket_context(request: HttpRequest, ticket: Ticket, followup_form: Any = No
         "response_label": SLA_LABELS.get(reply, ""),
         "answers": answers(ticket),
         "assets": [(asset, services.warranty_cover(asset)) for asset in assets],
-        "timeline_html": render_timeline(timeline(ticket, user)),
-        "attachments": list(Attachment.of_ticket(ticket.attachments.select_related("created_by"), user)),
+        "timeline_html": render_timeline(timeline(ticket, user, files)),
+        "attachments": files,
         "transfers": (
             list(Transfer.of_ticket(ticket.transfers.select_related("from_unit", "to_unit", "created_by"), user))
-            if user.has_perm("servicedesk.view_transfer")
+            if user.has_perm("servicedesk.view_transfer") and has(ticket, "transfers")
             else []
         ),
         "vendor_cases": cases,
         "interventions": interventions(ticket, user) if user.has_perm("servicedesk.view_intervention") else [],
         "parts": (
             list(PartUsage.of_ticket(ticket.parts.select_related("stock_item", "voucher__depot", "intervention"), user))
-            if user.has_perm("servicedesk.view_partusage")
+            if user.has_perm("servicedesk.view_partusage") and has(ticket, "parts")
             else []
         ),
         "satisfaction": ticket.satisfaction if services.hasattr_satisfaction(ticket) else None,
@@ -206,12 +233,28 @@ def render_ticket(
     return render(request, TEMPLATE, context, status=status)
 
 
+def _exists(model: Any, link: str = "ticket") -> Exists:
+    return Exists(model.objects.filter(**{link: OuterRef("pk")}))
+
+
+# The ticket with a flag for each list of its page: most tickets have no transfer, vendor case, service form,
+# part or device, and an index probe in the ticket's own query is cheaper than a query per empty list.
+PAGE_QUERYSET = TICKET_QUERYSET.annotate(
+    has_attachments=_exists(Attachment),
+    has_transfers=_exists(Transfer),
+    has_vendor_cases=_exists(VendorCase),
+    has_interventions=_exists(Intervention),
+    has_parts=_exists(PartUsage),
+    has_assets=_exists(Ticket.assets.through),
+)
+
+
 class TicketView(ObjectView):
     queryset = TICKET_QUERYSET
     template_name = TEMPLATE
 
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        return render_ticket(request, get_ticket(request, pk))
+        return render_ticket(request, get_ticket(request, pk, PAGE_QUERYSET))
 
 
 class TicketEditView(ObjectEditView):
