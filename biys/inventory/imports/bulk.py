@@ -3,7 +3,8 @@
 ``QuerySet.bulk_create`` compiles every value through the SQL compiler (about 5 µs per value: an
 asset has 40 columns); ``insert`` sends the rows with ``changelog.insert_rows`` instead and converts
 only the values the driver cannot take as they are (dates, decimals, JSON …) with the field's own
-``get_db_prep_save``, so the stored rows are the same. Like ``bulk_create`` it sends no signals:
+``get_db_prep_save``, so the stored rows are the same. The rows of one call share one creation time
+(``auto_now``/``auto_now_add`` fields), converted once. Like ``bulk_create`` it sends no signals:
 callers log the rows with ``changelog.log_created``. Primary keys are then read back by a unique key
 of the rows, which works on every database without relying on RETURNING order.
 """
@@ -31,11 +32,33 @@ def insert(objects: Sequence[models.Model], key: str | tuple[str, ...], **scope:
     meta = model._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the ``connection`` proxy costs a lookup per use
+    # auto_now(_add) fields: their pre_save runs once (on the first row) and every row gets that value.
+    stamped: dict[str, Any] = {}
+    for field in fields:
+        if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add):
+            value = field.pre_save(objects[0], True)
+            for obj in objects:
+                setattr(obj, field.attname, value)
+            stamped[field.attname] = field.get_db_prep_save(value, db)
+    # Per field: (attname, converted value shared by all rows or None, the field when its own pre_save must
+    # run — a file field, say — else None, the field). A date field's pre_save only does auto_now.
+    plan = [
+        (
+            field.attname,
+            stamped.get(field.attname),
+            None if type(field).pre_save is models.Field.pre_save or isinstance(field, models.DateField) else field,
+            field,
+        )
+        for field in fields
+    ]
     rows = []
     for obj in objects:
         row = []
-        for field in fields:
-            value = field.pre_save(obj, True)  # auto_now(_add) times are set here, as bulk_create does
+        for attname, constant, own_pre_save, field in plan:
+            if constant is not None:
+                row.append(constant)
+                continue
+            value = own_pre_save.pre_save(obj, True) if own_pre_save is not None else getattr(obj, attname)
             if value is not None and type(value) not in _PLAIN:
                 value = field.get_db_prep_save(value, db)
             row.append(value)
@@ -52,9 +75,16 @@ def _read_keys(
     by_key = {tuple(getattr(obj, attname) for attname in attnames): obj for obj in objects}
     if len(by_key) != len(objects):
         raise ValueError(f"insert(): {key} is not unique among the rows")
-    first = sorted({values[0] for values in by_key})
-    for start in range(0, len(first), CHUNK):
-        rows = model._base_manager.filter(**scope, **{f"{attnames[0]}__in": first[start : start + CHUNK]})
+    if scope:  # a scope is small (one asset's installations): all its rows in one plain query
+        lookups = [model._base_manager.filter(**scope)]
+    else:
+        first = sorted({values[0] for values in by_key})
+        manager = model._base_manager
+        lookups = [
+            manager.filter(**{f"{attnames[0]}__in": first[start : start + CHUNK]})
+            for start in range(0, len(first), CHUNK)
+        ]
+    for rows in lookups:
         for *values, pk in rows.values_list(*attnames, "pk"):
             obj = by_key.get(tuple(values))
             if obj is not None:
