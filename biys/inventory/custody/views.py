@@ -115,13 +115,20 @@ def custody_document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(
         restrict(CustodyDocument.objects.select_related("staff__unit", "unit", "issued_by"), request.user), pk=pk
     )
-    items = list(document.items.select_related("asset__kind", "asset__tasinir_code", "returned_to"))
+    items = list(
+        document.items.select_related("asset__kind", "asset__tasinir_code", "asset__depot__unit", "returned_to")
+    )
     label = services.document_label(document)
     context = {
         **_letterhead(f"BİYS · Taşınır Teslim Belgesi {label} · {document.staff}"),
         "document": document,
         "label": label,
         "items": items,
+        # The harcama birimi whose taşınırlar these are (the items' ambar: its unit and kurumsal kod, md. 38),
+        # not the receiver's unit.
+        "spending_units": list(
+            dict.fromkeys((item.asset.depot.unit.name, item.asset.depot.institutional_code) for item in items)
+        ),
         "returns": _return_groups(items),
     }
     filename = f"teslim-belgesi-{document.year}-{document.number}.pdf"

@@ -76,6 +76,10 @@ def test_the_teslim_belgesi_prints_items_statement_and_signature_blocks(client, 
     client.force_login(setup["clerk"])
     url = reverse("inventory:custodydocument_pdf", kwargs={"pk": document.pk})
     text = text_of(get_pdf(client, url))
+    spending_unit = " ".join(text.split("Spending unit", 1)[1].split("Received by", 1)[0].split())
+    # The harcama birimi is the items' ambar's unit with its kurumsal kod, not the receiver's şeflik.
+    assert "Bilgi İşlem Dairesi Başkanlığı" in spending_unit and f"(46.{setup['units']['it'].pk})" in spending_unit
+    assert "Teknik Destek" not in spending_unit
     for expected in (
         "NİZİP BELEDİYESİ",
         "TAŞINIR TESLİM BELGESİ",
