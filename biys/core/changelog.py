@@ -19,10 +19,13 @@ import functools
 import hashlib
 import ipaddress
 import json
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -102,12 +105,17 @@ def _snapshot_fields(model: type[models.Model]) -> tuple[tuple[models.Field[Any,
 
 
 _PLAIN_TYPES = (str, int, bool)
+# Values DjangoJSONEncoder writes as one string: the round trip gives that string, so it is taken directly.
+_TEXT_TYPES = (date, time_of_day, timedelta, Decimal, uuid.UUID)
+_ENCODER = DjangoJSONEncoder()
 
 
 def _json_value(value: Any) -> Any:
     """``value`` as it comes back from a JSON round trip (dates and decimals as text, tuples as lists)."""
     if value is None or type(value) in _PLAIN_TYPES:
         return value
+    if isinstance(value, _TEXT_TYPES):  # a bulk path snapshots 10⁵ rows, each with two or three times
+        return _ENCODER.default(value)
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -168,3 +172,26 @@ def test_the_day_filter_keeps_entries_of_that_istanbul_day_only(client) -> None:
     tomorrow = (today + timedelta(days=1)).isoformat()
     empty = client.get("/changelog/", {"time_after": tomorrow})
     assert list(empty.context["table"].page.object_list) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        date(2026, 10, 28),
+        datetime(2026, 10, 28, 12, 30, 15, 123456, tzinfo=UTC),
+        datetime(2026, 10, 28, 12, 30, tzinfo=ZoneInfo("Europe/Istanbul")),
+        datetime(2026, 10, 28, 12, 30),
+        time(13, 45, 1, 500),
+        timedelta(hours=16, minutes=5),
+        Decimal("52400.00"),
+        Decimal("NaN"),
+        uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        [date(2026, 1, 1), Decimal("1.5")],
+        {"a": (1, 2)},
+        1.25,
+    ],
+)
+def test_snapshot_values_are_what_a_json_round_trip_gives(value: object) -> None:
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    assert changelog._json_value(value) == json.loads(json.dumps(value, cls=DjangoJSONEncoder))
