@@ -251,7 +251,7 @@ def run(url: str, requests: int = 3000, seconds: float = 60, threads: int = 6, w
                     break
         warm_problems = len(problems)
         servers = _server_pids(process.pid, url)
-        cpu_before = _cpu_seconds(servers)
+        cpu_before, client_before = _cpu_seconds(servers), time.process_time()
         started = time.perf_counter()
         deadline = time.monotonic() + seconds
         pool = [threading.Thread(target=worker, args=(deadline, requests + warm_problems)) for _ in range(threads)]
@@ -261,6 +261,7 @@ def run(url: str, requests: int = 3000, seconds: float = 60, threads: int = 6, w
             thread.join()
         wall = time.perf_counter() - started
         server_cpu = _cpu_seconds(servers) - cpu_before
+        client_cpu = time.process_time() - client_before  # the load generator shares the 2 cores
     finally:
         _stop(process)
     created = Ticket.objects.filter(id__gt=last_before).count()
@@ -281,6 +282,8 @@ def run(url: str, requests: int = 3000, seconds: float = 60, threads: int = 6, w
     )
     result.server_cpu_ms = 1000 * server_cpu / len(latencies) if latencies else 0.0
     capacity = f", server CPU {result.server_cpu_ms:.1f} ms per ticket" if result.server_cpu_ms else ""
+    if latencies:
+        capacity += f", load generator CPU {1000 * client_cpu / len(latencies):.1f} ms per ticket"
     result.title = (
         f"{TITLE}: **{result.per_second:.0f}/s** ({len(latencies)} in {wall:.1f} s, {threads} threads{capacity})"
     )

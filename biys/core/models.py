@@ -23,8 +23,18 @@ def sees_all_units(user: Any) -> bool:
 
 
 def user_unit_path(user: Any) -> str | None:
-    unit = getattr(user, "unit", None)
-    return unit.path if unit is not None and unit.path else None
+    """The path of the user's unit: from the unit already loaded on the user, else from the process's copy of
+    the unit tree (``org.tree``; no query on most requests)."""
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id is None:
+        return None
+    state = getattr(user, "_state", None)
+    if state is not None and "unit" in state.fields_cache:
+        unit = state.fields_cache["unit"]
+        return unit.path if unit is not None and unit.path else None
+    from biys.org import tree
+
+    return tree.current().path_of(unit_id) or None
 
 
 def in_subtree(field: str, path: str) -> Q:

@@ -8,3 +8,8 @@ class OrgConfig(AppConfig):
     name = "biys.org"
     label = "org"
     verbose_name = _("Organization")
+
+    def ready(self) -> None:
+        from biys.org import tree
+
+        tree.connect()

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from biys.core.filtersets import BaseFilterSet
 from biys.core.forms import FastSelect
 from biys.core.models import in_subtree
+from biys.org import tree
 from biys.org.models import (
     Acknowledgement,
     Departure,
@@ -25,8 +26,8 @@ from biys.org.models import (
 
 
 def unit_choices() -> list[tuple[int, str]]:
-    # Plain tuples, not model instances: the list is on every list page and has hundreds of units.
-    return list(Unit.objects.order_by("path").values_list("pk", "name"))
+    # Plain tuples from the process's copy of the tree: the list is on every list page and has hundreds of units.
+    return tree.current().choices()
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -48,12 +49,12 @@ class UnitTreeFilter(django_filters.ChoiceFilter):
     def filter(self, qs: QuerySet[Any], value: int | str | None) -> QuerySet[Any]:
         if value in (None, ""):
             return qs
-        path = Unit.objects.filter(pk=value).values_list("path", flat=True).first()
+        units = tree.current()
+        path = units.path_of(value)
         if not path:
             return qs.none()
         if self.literal_ids:
-            ids = list(Unit.objects.filter(path__startswith=path).values_list("pk", flat=True))
-            return qs.filter(**{f"{self.field_path}__in": ids})
+            return qs.filter(**{f"{self.field_path}__in": units.subtree_ids(path)})
         return qs.filter(in_subtree(self.field_path, path))
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from biys.core.caching import ProcessCache
 from biys.core.models import BaseModel, SearchableModel
 from biys.core.validators import validate_image_upload
+from biys.org import tree
 
 PATH_DIGITS = 8  # fixed width so that ordering by path lists a tree depth-first, in creation order
 detsis_validator = RegexValidator(r"^\d{8}$", _("The DETSİS number has 8 digits."))
@@ -145,6 +146,7 @@ class Unit(SearchableModel):
             Unit.objects.filter(pk=self.pk).update(path=new_path, depth=self.depth)
             if old_path:
                 self._move_descendants(old_path, new_path)
+            tree.changed()  # the paths changed after post_save: a copy read in between is dropped
 
     @staticmethod
     def _move_descendants(old: str, new: str) -> None:

@@ -119,6 +119,11 @@ class TicketTable(BaseTable):
         # The list is filtered to this unit's queue: its name is not repeated on every row.
         self.unit_id = unit_id
         self._decorated = False
+        # Labels in the request's language, translated once per page (``get_status_display`` and a lazy label
+        # cost a hash of the choices and a translation lookup on every call).
+        self.status_labels = {value: str(label) for value, label in Status.choices}
+        self.priority_labels = {value: str(label) for value, label in Priority.choices}
+        self.sla_labels = {state: str(label) for state, label in SLA_LABELS.items()}
 
     @property
     def paginated_rows(self) -> Any:
@@ -134,7 +139,7 @@ class TicketTable(BaseTable):
             format_html(
                 '<div class="d-lg-none"><span class="badge {}">{}</span></div>',
                 record.priority_badge,
-                record.get_priority_display(),
+                self.priority_labels.get(record.priority, record.priority),
             )
             if record.priority_notable
             else ""
@@ -146,13 +151,13 @@ class TicketTable(BaseTable):
                 '<div class="d-sm-none"><span class="badge text-bg-{}" title="{}">{}</span></div>',
                 record.sla_colour,
                 due,
-                record.sla_label,
+                self.sla_labels.get(record.sla_state, ""),
             )
             sla_badge = format_html(
                 '<div><span class="badge text-bg-{}" data-sla="{}">{}</span></div>',
                 record.sla_colour,
                 record.sla_state,
-                record.sla_label,
+                self.sla_labels.get(record.sla_state, ""),
             )
         assignee = record.assignee
         who = (
@@ -182,11 +187,11 @@ class TicketTable(BaseTable):
             record.reference,
             record.title,
             record.status_badge,
-            record.get_status_display(),
+            self.status_labels.get(record.status, record.status),
             notable,
             sla_small,
             record.priority_badge,
-            record.get_priority_display(),
+            self.priority_labels.get(record.priority, record.priority),
             requester,
             requester_unit,
             who,
