@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from biys.core.models import BaseModel, SearchableModel, sees_all_units
+from biys.core.models import BaseModel, SearchableModel, sees_all_units, user_unit_path
+from biys.org import tree
 
 
 class TasinirCode(SearchableModel):
@@ -337,12 +338,17 @@ class Asset(SearchableModel):
             return Q(pk__in=[])
         if sees_all_units(user) or user.has_perm("inventory.view_all_assets"):
             return Q()
-        query = super().scope(user)
-        if not query:
-            return query
-        # ``holder_id IN (the user's staff rows)`` rather than ``holder__user_id``: a join on staff under an
-        # OR can use no index, so every asset was read; this way each side of the OR walks an index.
-        return query | Q(holder_id__in=apps.get_model("org", "Staff").objects.filter(user_id=user.pk).values("pk"))
+        # Both sides of the OR as lists of ids (the unit subtree from the process's copy of the tree, the
+        # user's staff rows with one small query), not subqueries: PostgreSQL estimates an OR of two hashed
+        # subplans at three quarters of the register and walks the sort index filtering 60,000 rows for a
+        # page of a unit's printers (180 ms); with the ids it combines the (owner_unit, …) and holder indexes
+        # and sorts the few thousand rows of the unit (12–24 ms). Not ``holder__user_id``: a join on staff under
+        # an OR can use no index at all.
+        path = user_unit_path(user)
+        units = tree.current().subtree_ids(path) if path else []
+        holders = list(apps.get_model("org", "Staff").objects.filter(user_id=user.pk).values_list("pk", flat=True))
+        query = Q(owner_unit_id__in=units) if units else Q(pk__in=[])
+        return query | Q(holder_id__in=holders) if holders else query
 
 
 class Commissioning(BaseModel):

@@ -5,10 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
+from biys.core.testing import make_unit, make_user
 from biys.core.testing.api import ApiTestCases
 from biys.core.testing.views import ViewTestCases
+from biys.core.views import restrict
 from biys.inventory.models import Asset, AssetKind, Contract, Depot, Location, TasinirCode
 from biys.inventory.register import services
+from biys.org.models import Staff
 
 
 def laptop_code() -> TasinirCode:
@@ -197,3 +202,18 @@ class ContractApiTests(ApiTestCases.ModelApiTestCase):
             "end_date": "2026-12-31",
             "coverage": "Akü değişimi dahil",
         }
+
+
+@pytest.mark.django_db
+def test_a_unit_user_sees_the_subtree_and_what_they_hold_elsewhere() -> None:
+    root = make_unit("Belediye", code="ROOT")
+    roads = make_unit("Fen İşleri", parent=root, code="FEN")
+    asphalt = make_unit("Asfalt Şefliği", parent=roads, code="ASF")
+    parks = make_unit("Park Bahçeler", parent=root, code="PRK")
+    own, below, elsewhere, held = asset_in(roads), asset_in(asphalt), asset_in(parks), asset_in(parks)
+    user = make_user("birim", unit=roads)
+    ayse = Staff.objects.create(first_name="Ayşe", last_name="Kaya", unit=roads, user=user)
+    Asset.objects.filter(pk=held.pk).update(holder=ayse)
+    assert set(restrict(Asset.objects.all(), user)) == {own, below, held}
+    assert set(restrict(Asset.objects.all(), make_user("park", unit=parks))) == {elsewhere, held}
+    assert not restrict(Asset.objects.all(), make_user("kimse")).exists()  # no unit, holds nothing
