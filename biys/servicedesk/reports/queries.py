@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -152,10 +153,18 @@ def _open(user: Any) -> QuerySet[Ticket]:
     return tickets(user).filter(status__in=OPEN_STATUSES)
 
 
+def _in_period(user: Any, field: str, period: Period) -> QuerySet[Ticket]:
+    """The user's tickets whose ``field`` (a time) falls in ``period``, written so each database starts from the
+    time's index: SQLite needs the window as "pk IN (window)", else it prefers an OR of the scope's indexes
+    (1 s); PostgreSQL needs the plain range, else it scans every ticket to hash-join the window (300 ms)."""
+    window = {f"{field}__gte": period.start_at, f"{field}__lt": period.end_at}
+    if connection.vendor == "sqlite":
+        return tickets(user).filter(pk__in=Ticket.objects.filter(**window).values("pk"))
+    return tickets(user).filter(**window)
+
+
 def _resolved_in(user: Any, period: Period) -> QuerySet[Ticket]:
-    # The window as "pk IN (window)": SQLite then reads the resolved_at index first instead of the scope's.
-    window = Ticket.objects.filter(resolved_at__gte=period.start_at, resolved_at__lt=period.end_at)
-    return tickets(user).filter(pk__in=window.values("pk"))
+    return _in_period(user, "resolved_at", period)
 
 
 class _Tally:
@@ -429,8 +438,7 @@ def _workload(open_by: dict[Any, Bar], resolved_by: dict[Any, Bar]) -> list[Bar]
 def dashboard(user: Any, period: Period, now: datetime | None = None) -> Dashboard:
     """Every figure of the dashboard: three queries whatever the number of tickets."""
     now = now or timezone.now()
-    created = Ticket.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
-    opened = tickets(user).filter(pk__in=created.values("pk")).count()
+    opened = _in_period(user, "created_at", period).count()
     current = open_figures(user, now)
     done = period_figures(user, period)
     return Dashboard(
