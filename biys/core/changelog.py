@@ -490,9 +490,19 @@ def verify(entries: Iterable[ChangeLogEntry] | None = None) -> VerifyResult:
 # --- Signal handlers ---------------------------------------------------------------------------
 
 
+def remember(instance: models.Model) -> None:
+    """Take ``instance``'s values as the stored ones for the log entry of its next save, instead of reading the
+    row again. Only for a row the caller has just read with ``select_for_update`` in this transaction and not
+    yet changed: nobody else can have changed it since."""
+    instance._changelog_before = snapshot(instance)  # type: ignore[attr-defined]
+    instance._changelog_before_known = True  # type: ignore[attr-defined]
+
+
 def _before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
     if raw or not is_logged(sender) or instance._state.adding or instance.pk is None:
         return
+    if instance.__dict__.pop("_changelog_before_known", False):
+        return  # remember(): the values read under the lock are the before
     old = sender._base_manager.filter(pk=instance.pk).first()
     instance._changelog_before = snapshot(old) if old is not None else None  # type: ignore[attr-defined]
 

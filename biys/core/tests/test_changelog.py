@@ -195,3 +195,25 @@ def test_snapshot_values_are_what_a_json_round_trip_gives(value: object) -> None
     from django.core.serializers.json import DjangoJSONEncoder
 
     assert changelog._json_value(value) == json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def test_a_row_read_under_lock_is_logged_without_a_second_read() -> None:
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    def reads_of_the_row(captured: CaptureQueriesContext) -> int:
+        return sum(q["sql"].startswith('SELECT "org_staff"') for q in captured.captured_queries)
+
+    staff = _some_changes()
+    with transaction.atomic():
+        locked = Staff.objects.select_for_update().get(pk=staff.pk)
+        changelog.remember(locked)
+        locked.title = "Müdür"
+        with CaptureQueriesContext(connection) as first:
+            locked.save()
+    entry = ChangeLogEntry.objects.filter(content_type__model="staff", object_id=str(staff.pk)).latest("id")
+    assert entry.changed_fields() == [("title", "Şef", "Müdür")]
+    locked.title = "Şef"
+    with CaptureQueriesContext(connection) as second:  # remember() counts for one save only
+        locked.save()
+    assert (reads_of_the_row(first), reads_of_the_row(second)) == (0, 1)

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from biys.core import changelog, context
@@ -93,6 +94,7 @@ def import_inventory(inventory: Inventory, *, asset: Asset | None = None, now: d
 
 def _apply(asset: Asset, inventory: Inventory, trusted: bool, now: datetime) -> ImportResult:
     asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    changelog.remember(asset)  # read under the lock: its save needs no second read for the log
     contact = {"last_contact": now, "last_inventory": now, "inventory_hash": inventory.digest()}
     if not _update_asset(asset, inventory, trusted, now):
         Asset.objects.filter(pk=asset.pk).update(last_seen_at=now)
@@ -151,9 +153,14 @@ def antivirus_summary(products: list[Antivirus]) -> tuple[str, bool | None]:
 def _update_link(asset: Asset, inventory: Inventory, contact: dict[str, Any]) -> tuple[AgentLink, bool]:
     """The asset's agent link with what the agent reported (created with its ``contact`` times)."""
     ids = [inventory.device_id, *([inventory.old_device_id] if inventory.old_device_id else [])]
-    # The agent now belongs to this asset: a link of another asset with its id goes (logged).
-    for stale in AgentLink.objects.filter(device_id__in=ids).exclude(asset=asset):
-        stale.delete()
+    # The asset's link and any link of another asset with the agent's id, in one locked read; the latter go
+    # (logged): the agent now belongs to this asset.
+    link = None
+    for row in AgentLink.objects.select_for_update().filter(Q(asset=asset) | Q(device_id__in=ids)).order_by("pk"):
+        if row.asset_id == asset.pk:
+            link = row
+        else:
+            row.delete()
     antivirus, up_to_date = antivirus_summary(inventory.antivirus)
     values = {
         "device_id": inventory.device_id,
@@ -167,11 +174,11 @@ def _update_link(asset: Asset, inventory: Inventory, contact: dict[str, Any]) ->
         "antivirus": antivirus,
         "antivirus_up_to_date": up_to_date,
     }
-    link = AgentLink.objects.filter(asset=asset).first()
     if link is None:
         link = AgentLink(asset=asset, **values, **contact)
         link.save()
         return link, True
+    changelog.remember(link)
     _save_changes(link, values)
     return link, False
 
