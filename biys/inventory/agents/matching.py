@@ -90,21 +90,23 @@ def _confirmed(inventory: Inventory, asset_id: int) -> Match | None:
 
 def _by_device_id(inventory: Inventory) -> set[int]:
     ids = [inventory.device_id, *([inventory.old_device_id] if inventory.old_device_id else [])]
-    return set(AgentLink.objects.filter(device_id__in=ids).values_list("asset_id", flat=True))
+    return set(AgentLink.objects.filter(device_id__in=ids).order_by().values_list("asset_id", flat=True))
 
 
 def _by_uuid(inventory: Inventory) -> set[int]:
     uuid = inventory.hardware_uuid
     if not uuid:
         return set()
-    return set(Asset.objects.filter(hardware_uuid__in={uuid, uuid.lower()}).values_list("pk", flat=True))
+    return set(Asset.objects.filter(hardware_uuid__in={uuid, uuid.lower()}).order_by().values_list("pk", flat=True))
 
 
 def _by_serial(inventory: Inventory) -> set[int]:
     serial = inventory.serial
     if not serial:
         return set()
-    rows = Asset.objects.filter(serial__in={serial, serial.upper(), serial.lower()}).values_list("pk", "brand")
+    rows = (
+        Asset.objects.filter(serial__in={serial, serial.upper(), serial.lower()}).order_by().values_list("pk", "brand")
+    )
     return {pk for pk, brand in rows if same_vendor(brand, inventory.manufacturer)}
 
 
@@ -113,8 +115,9 @@ def _by_mac(inventory: Inventory) -> set[int]:
     if not macs:
         return set()
     spellings = {*macs, *(mac.lower() for mac in macs)}
-    ids = set(Asset.objects.filter(mac_address__in=spellings).values_list("pk", flat=True))
-    ids |= set(NetworkInterface.objects.filter(mac_address__in=spellings).values_list("asset_id", flat=True))
+    ids = set(Asset.objects.filter(mac_address__in=spellings).order_by().values_list("pk", flat=True))
+    # No order: the model's ("asset", "name") would join every match to the asset table to sort a set.
+    ids |= set(NetworkInterface.objects.filter(mac_address__in=spellings).order_by().values_list("asset_id", flat=True))
     return ids
 
 
