@@ -108,6 +108,15 @@ class VersionedValue(Generic[T]):
         self._entry = None
         transaction.on_commit(self._renew)
 
+    def watch(self, *models: Any) -> None:
+        """Drop and renew the value whenever a row of ``models`` is saved or deleted."""
+        from django.db.models.signals import post_delete, post_save
+
+        for model in models:
+            uid = f"biys_versioned_{self.version.key}_{model._meta.label}"
+            post_save.connect(self.changed, sender=model, dispatch_uid=f"{uid}_save", weak=False)
+            post_delete.connect(self.changed, sender=model, dispatch_uid=f"{uid}_delete", weak=False)
+
     def _renew(self) -> None:
         self.version.renew()
         self._entry = None

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
-
 from biys.core.caching import VersionedValue
 
 VERSION_KEY = "biys:org:tree"
@@ -53,12 +51,11 @@ def current() -> UnitTree:
     return _tree.get(_load)
 
 
-def changed(*args: Any, **kwargs: Any) -> None:
+def changed() -> None:
     _tree.changed()
 
 
 def connect() -> None:
     from biys.org.models import Unit
 
-    post_save.connect(changed, sender=Unit, dispatch_uid="biys_org_tree_save")
-    post_delete.connect(changed, sender=Unit, dispatch_uid="biys_org_tree_delete")
+    _tree.watch(Unit)

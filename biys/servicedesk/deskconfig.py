@@ -14,9 +14,7 @@ edit view loads its own copy through the ORM).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-from django.db.models.signals import post_delete, post_save
+from typing import TYPE_CHECKING
 
 from biys.core.caching import VersionedValue
 
@@ -83,15 +81,8 @@ def current() -> DeskConfig:
     return _config.get(_load)
 
 
-def changed(*args: Any, **kwargs: Any) -> None:
-    _config.changed()
-
-
 def connect() -> None:
     from biys.org.models import Unit
     from biys.servicedesk.models import RoutingRule, ServiceCategory, ServiceItem, SlaPolicy, SlaTarget
 
-    for model in (ServiceItem, ServiceCategory, RoutingRule, SlaPolicy, SlaTarget, Unit):
-        label = model._meta.label
-        post_save.connect(changed, sender=model, dispatch_uid=f"biys_deskconfig_save_{label}")
-        post_delete.connect(changed, sender=model, dispatch_uid=f"biys_deskconfig_delete_{label}")
+    _config.watch(ServiceItem, ServiceCategory, RoutingRule, SlaPolicy, SlaTarget, Unit)
