@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -66,3 +67,24 @@ class FastSelect(forms.Select):
             ((str(v), mark_safe(" selected") if str(v) in chosen else "", label) for v, label in self.choices),
         )
         return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
+class ListedChoiceIterator(ModelChoiceIterator):
+    """A select's model choices read with one plain query, kept on the field's queryset.
+
+    Django's iterator reads them through ``QuerySet.iterator()``, which on PostgreSQL opens a server-side cursor
+    (DECLARE, FETCH, CLOSE: three round trips) and reads again each time the choices are drawn or checked; the
+    choices of a form are a short list.
+    """
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A ModelChoiceField whose choices are read once per form (see ``ListedChoiceIterator``)."""
+
+    iterator = ListedChoiceIterator

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from biys.core.forms import BaseModelForm, FastSelect, bootstrap
+from biys.core.forms import BaseModelForm, FastSelect, ListedModelChoiceField, bootstrap
 from biys.core.models import in_subtree
 from biys.core.views import restrict
 from biys.inventory.models import Asset, Contract, Location, StockItem
@@ -405,9 +405,9 @@ class AssetLinkForm(VersionedForm):
 
 
 class VendorCaseForm(VersionedForm):
-    asset = forms.ModelChoiceField(label=_("Device"), queryset=Asset.objects.none(), required=False)
+    asset = ListedModelChoiceField(label=_("Device"), queryset=Asset.objects.none(), required=False, widget=FastSelect)
     vendor = forms.CharField(label=_("Vendor"), max_length=200)
-    contract = forms.ModelChoiceField(
+    contract = ListedModelChoiceField(
         label=_("Warranty / contract"), queryset=Contract.objects.none(), required=False, widget=FastSelect
     )
     contact = forms.CharField(label=_("Vendor contact"), max_length=200, required=False)
@@ -416,7 +416,8 @@ class VendorCaseForm(VersionedForm):
 
     def configure(self) -> None:
         asset = cast(forms.ModelChoiceField, self.fields["asset"])  # type: ignore[type-arg]
-        asset.queryset = restrict(self.ticket.assets.all(), self.user).select_related("contract")
+        if getattr(self.ticket, "has_assets", True):  # the ticket page's query tells whether any is linked
+            asset.queryset = restrict(self.ticket.assets.all(), self.user).select_related("contract")
         asset.empty_label = "—"
         contract = cast(forms.ModelChoiceField, self.fields["contract"])  # type: ignore[type-arg]
         contract.queryset = restrict(Contract.objects.filter(end_date__gte=timezone.localdate()), self.user)
@@ -509,7 +510,9 @@ def stock_choices(user: Any) -> QuerySet[StockItem]:
     return restrict(StockItem.objects.filter(quantity_on_hand__gt=0), user).select_related("depot").order_by("name")
 
 
-class StockItemField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class StockItemField(ListedModelChoiceField):
+    widget = FastSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.quantity_on_hand.normalize():f} {obj.unit_of_measure}, {obj.depot.name})"
 
