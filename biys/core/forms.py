@@ -69,7 +69,7 @@ class FastSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
-class ListedChoiceIterator(ModelChoiceIterator):
+class ListedChoiceIterator(ModelChoiceIterator):  # type: ignore[type-arg]
     """A select's model choices read with one plain query, kept on the field's queryset.
 
     Django's iterator reads them through ``QuerySet.iterator()``, which on PostgreSQL opens a server-side cursor
