@@ -17,6 +17,7 @@ into the next one and never expires half-way through a query-count measurement.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from time import monotonic
@@ -86,26 +87,41 @@ class VersionedValue(Generic[T]):
     once and renews the version when the transaction commits: a process that reloaded between the save and the
     commit read the old rows under the old version, so it must see a new one afterwards. ``max_age`` bounds
     what a change behind the ORM's back (SQL, a bulk ``update``) can leave stale.
+
+    Until the changing transaction ends, the thread that made the change reads its own copy (it sees its own
+    uncommitted rows, which no other request may see); a transaction that ends without a commit (a rollback)
+    leaves that copy behind, and the thread goes back to the shared one.
     """
 
     def __init__(self, key: str, max_age: float = 60.0) -> None:
         self.version = SharedVersion(key)
         self.max_age = max_age
         self._entry: tuple[str, float, T] | None = None
+        self._local = threading.local()  # .pending: this thread changed the rows; .entry: its own copy
         register(self)
 
     def get(self, load: Callable[[], T]) -> T:
+        from django.db import connection
+
+        local = self._local
+        private = getattr(local, "pending", False)
+        if private and not connection.in_atomic_block:  # the changing transaction ended without a commit
+            private, local.pending, local.entry = False, False, None
+        entry = getattr(local, "entry", None) if private else self._entry
         version, now = self.version.current(), monotonic()
-        entry = self._entry
         if entry is None or entry[0] != version or now - entry[1] >= self.max_age:
             entry = (version, now, load())
-            self._entry = entry
+            if private:
+                local.entry = entry
+            else:
+                self._entry = entry
         return entry[2]
 
     def changed(self, *args: Any, **kwargs: Any) -> None:
         from django.db import transaction
 
         self._entry = None
+        self._local.pending, self._local.entry = True, None
         transaction.on_commit(self._renew)
 
     def watch(self, *models: Any) -> None:
@@ -120,9 +136,11 @@ class VersionedValue(Generic[T]):
     def _renew(self) -> None:
         self.version.renew()
         self._entry = None
+        self._local.pending, self._local.entry = False, None
 
     def clear(self, *args: Any, **kwargs: Any) -> None:
         self._entry = None
+        self._local.pending, self._local.entry = False, None
 
 
 def clear_all() -> None:

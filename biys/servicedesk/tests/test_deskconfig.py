@@ -79,3 +79,17 @@ def test_a_new_ticket_uses_the_target_saved_a_moment_before(desk: Desk) -> None:
 
 def route_of(desk: Desk) -> Any:
     return route(desk.item, desk.requesting)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_that_is_rolled_back_is_not_kept() -> None:
+    from django.db import transaction
+
+    desk = make_desk()
+    deskconfig.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        desk.item.name = "Geçici ad"
+        desk.item.save()
+        assert deskconfig.current().items[desk.item.pk].name == "Geçici ad"  # the changing request sees it
+        raise RuntimeError("the step failed after the save")
+    assert deskconfig.current().items[desk.item.pk].name == "Yazıcı arızası"
