@@ -79,8 +79,6 @@ def _day_start(day: date) -> datetime:
 
 
 class ChangeLogTable(BaseTable):
-    draws_rows = True  # draw_row: 50 rows a page of a log of millions
-
     id = tables.Column(verbose_name="#")
     time = tables.DateTimeColumn(format="d.m.Y H:i:s")
     user_name = tables.Column(verbose_name=_("User"))

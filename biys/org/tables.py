@@ -37,8 +37,6 @@ WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none 
 
 
 class StaffTable(BaseTable):
-    draws_rows = True  # draw_row: the staff list is the busiest list of the organisation pages
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Two reverse() calls per table instead of two per row.

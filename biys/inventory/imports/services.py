@@ -156,21 +156,12 @@ def asset_count(data: bytes, extension: str) -> int:
 
 
 def _map_headers(headers: list[str]) -> dict[str, int]:
-    by_key = {search_key(alias): name for name, (_label, aliases) in COLUMNS.items() for alias in aliases}
-    columns: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        name = by_key.get(search_key(header))
-        if name is not None and name not in columns:
-            columns[name] = index
+    columns = values.map_headers(headers, COLUMNS)
     missing = []
     if "kind" not in columns and "code" not in columns:
         missing.append(f"{COLUMNS['kind'][0]} / {COLUMNS['code'][0]}")
     missing += [COLUMNS[name][0] for name in ("depot", "unit") if name not in columns]
-    if missing:
-        raise ValidationError(
-            _("Missing columns: %(columns)s. The first row must hold the column headers; download the template.")
-            % {"columns": ", ".join(missing)}
-        )
+    values.refuse_missing(missing)
     return columns
 
 

@@ -196,18 +196,8 @@ def _cell(cells: list[Any], index: int | None) -> Any:
 
 
 def _map_headers(headers: list[str]) -> dict[str, int]:
-    by_key = {search_key(alias): name for name, (_label, aliases) in COLUMNS.items() for alias in aliases}
-    columns: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        name = by_key.get(search_key(header))
-        if name is not None and name not in columns:
-            columns[name] = index
-    missing = [COLUMNS[name][0] for name in REQUIRED if name not in columns]
-    if missing:
-        raise ValidationError(
-            _("Missing columns: %(columns)s. The first row must hold the column headers; download the template.")
-            % {"columns": ", ".join(missing)}
-        )
+    columns = values.map_headers(headers, COLUMNS)
+    values.refuse_missing([COLUMNS[name][0] for name in REQUIRED if name not in columns])
     return columns
 
 

@@ -4,7 +4,6 @@ needs; the plan refuses depots the user may not post for (TMY md. 6/3)."""
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from typing import Any, cast
 
@@ -21,12 +20,14 @@ from django.views.decorators.http import require_POST
 
 from biys.inventory.imports import stock, storage
 from biys.inventory.imports.forms import StockImportForm
+from biys.inventory.imports.views import FAILED, xlsx_template
 from biys.inventory.models import Voucher
 
 PREVIEW_ROWS = 50
 # Posting a VİF, making its draft and creating the stock items it brings in.
 PERMISSIONS = ("inventory.post_voucher", "inventory.add_voucher", "inventory.add_stockitem")
 UPLOAD = "inventory/imports/stock_upload.html"
+RETRY = "inventory:import_stock"
 
 
 def _user_id(request: HttpRequest) -> int:
@@ -99,9 +100,9 @@ def import_stock_commit(request: HttpRequest) -> HttpResponse:
     try:
         posted = stock.commit(data, extension, request.user)
     except stock.ImportFailed as exc:
-        return render(request, "inventory/imports/stock_failed.html", {"errors": exc.errors}, status=422)
+        return render(request, FAILED, {"errors": exc.errors, "retry": RETRY}, status=422)
     except ValidationError as exc:
-        return render(request, "inventory/imports/stock_failed.html", {"messages_list": exc.messages}, status=422)
+        return render(request, FAILED, {"messages_list": exc.messages, "retry": RETRY}, status=422)
     storage.delete(name)
     lines = sum(voucher.lines.count() for voucher in posted)
     messages.success(request, _summary(lines, posted))
@@ -120,28 +121,8 @@ def _summary(lines: int, posted: list[Voucher]) -> str:
 def import_stock_template(request: HttpRequest) -> HttpResponse:
     """An .xlsx with the Turkish headers and one example row (numbers and the date as Excel cells)."""
     _authorize(request)
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Stok"
-    sheet.append([label for label, _aliases in stock.COLUMNS.values()])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.append(_example_row())
-    row = sheet[2]
-    row[6].number_format = "#,##0.00"
-    row[9].number_format = "dd.mm.yyyy"
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = max(12, len(str(column[0].value)) + 4)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="stok-ice-aktarma-sablonu.xlsx"'
-    return response
+    formats = {6: "#,##0.00", 9: "dd.mm.yyyy"}  # the unit price and the invoice date
+    return xlsx_template("Stok", stock.COLUMNS, _example_row(), "stok-ice-aktarma-sablonu.xlsx", formats)
 
 
 def _example_row() -> list[Any]:

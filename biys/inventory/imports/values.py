@@ -5,6 +5,7 @@ read two ways (``38.900``) is refused rather than guessed."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -12,11 +13,34 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from biys.core.text import search_key
+
 _TR_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _ONE_POINT_THOUSANDS = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")  # "1.500": one thousand five hundred, or 1,5?
 CENT = Decimal("0.01")
 FLOAT_NOISE = Decimal("0.000001")
+
+
+def map_headers(headers: list[str], columns: Mapping[str, tuple[str, Iterable[str]]]) -> dict[str, int]:
+    """Field name → index of the first header that folds (``search_key``) to one of the field's aliases;
+    ``columns`` maps each field to (its template header, its aliases)."""
+    by_key = {search_key(alias): name for name, (_label, aliases) in columns.items() for alias in aliases}
+    found: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        name = by_key.get(search_key(header))
+        if name is not None and name not in found:
+            found[name] = index
+    return found
+
+
+def refuse_missing(labels: list[str]) -> None:
+    """The file's error when required columns (``labels``, as the template names them) are absent."""
+    if labels:
+        raise ValidationError(
+            _("Missing columns: %(columns)s. The first row must hold the column headers; download the template.")
+            % {"columns": ", ".join(labels)}
+        )
 
 
 def text(value: Any) -> str:

@@ -23,6 +23,8 @@ from biys.inventory.imports.forms import AssetImportForm
 
 SYNC_LIMIT = 5_000
 PREVIEW_ROWS = 50
+FAILED = "inventory/imports/failed.html"  # an import that wrote nothing; ``retry`` names the upload page
+RETRY = "inventory:import_assets"
 
 
 def _authorize(request: HttpRequest) -> None:
@@ -128,10 +130,10 @@ def _commit_now(
     try:
         created = services.commit(data, extension, services.Options(commissioned=commissioned), staff)
     except services.ImportFailed as exc:
-        context = {"errors": exc.errors, "token": request.POST["token"]}
-        return render(request, "inventory/imports/failed.html", context, status=422)
+        context = {"errors": exc.errors, "token": request.POST["token"], "retry": RETRY}
+        return render(request, FAILED, context, status=422)
     except ValidationError as exc:
-        return render(request, "inventory/imports/failed.html", {"messages_list": exc.messages}, status=422)
+        return render(request, FAILED, {"messages_list": exc.messages, "retry": RETRY}, status=422)
     storage.delete(name)
     messages.success(
         request,
@@ -155,16 +157,26 @@ def import_status(request: HttpRequest, job: str) -> HttpResponse:
 def import_template(request: HttpRequest) -> HttpResponse:
     """An .xlsx with the Turkish headers and one example row."""
     _authorize(request)
+    return xlsx_template("Taşınırlar", services.COLUMNS, EXAMPLE_ROW, "tasinir-ice-aktarma-sablonu.xlsx")
+
+
+def xlsx_template(
+    title: str, columns: dict[str, Any], example: list[Any], filename: str, formats: dict[int, str] | None = None
+) -> HttpResponse:
+    """An import's template: the columns' Turkish headers in bold, one example row (``formats``: Excel number
+    formats of some of its cells, by index)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "Taşınırlar"
-    sheet.append([label for label, _aliases in services.COLUMNS.values()])
+    sheet.title = title
+    sheet.append([label for label, _aliases in columns.values()])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    sheet.append(EXAMPLE_ROW)
+    sheet.append(example)
+    for index, number_format in (formats or {}).items():
+        sheet[2][index].number_format = number_format
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = max(12, len(str(column[0].value)) + 4)
     buffer = io.BytesIO()
@@ -172,7 +184,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = 'attachment; filename="tasinir-ice-aktarma-sablonu.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -108,9 +108,8 @@ def _related_link(prefix: str, record: Any, field: str, attribute: str = "") -> 
 
 
 class AssetTable(BaseTable):
-    # Each row drawn in Python (draw_row), not cell by cell: the register's 50-row page is drawn in a small
-    # fraction of the time. The cells are the columns of Meta.fields, in that order.
-    draws_rows = True
+    """Each row drawn in Python (``draw_row``), not cell by cell: the register's 50-row page is drawn in a small
+    fraction of the time. The cells are the columns of ``Meta.fields``, in that order."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -77,8 +77,6 @@ def export_only(**kwargs: Any) -> tables.Column:
 
 
 class TicketTable(BaseTable):
-    draws_rows = True  # draw_row below: seven cells a ticket, several badges, three dates
-
     # Only columns an index can order are sortable (10⁶ tickets): the filters cover the rest.
     ticket = tables.Column(
         verbose_name=_("Ticket"), accessor="pk", order_by=("year", "number"), exclude_from_export=True
